@@ -1,0 +1,222 @@
+import Crypto
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import PostgresNIO
+import SQLiteKit
+import SQLKit
+
+/// The kernel's database: SQLite (embedded default) or PostgreSQL, behind one SQLKit code path.
+///
+/// Queries through ``sql`` take a pooled connection, or join the transaction the current task
+/// is already in, so code called inside ``transaction(_:)`` takes part in it without being handed
+/// the transaction's connection.
+///
+/// ```swift
+/// try await context.database.transaction { db in
+///     try await db.raw("INSERT INTO items (name) VALUES (\(bind: name))").run()
+///     try await context.events.publish(ItemCreated(name: name)) // same transaction
+/// }
+/// ```
+///
+/// Postgres-only powers have single-process SQLite equivalents: ``withClusterLock(_:_:)``
+/// (advisory lock / in-process lock), ``notify(channel:payload:)`` and ``listen(channel:)``
+/// (LISTEN/NOTIFY / in-process fan-out), ``tenantTransaction(tenant:_:)`` (`set_config` for row
+/// level security / a task-local tenant).
+public final class Database: Sendable {
+    enum Driver: Sendable {
+        case sqlite(SQLiteConnectionQueue)
+        case postgres(PostgresClient)
+    }
+
+    struct Session: Sendable {
+        let owner: ObjectIdentifier
+        let sql: any SQLDatabase
+        let tenant: String?
+    }
+
+    @TaskLocal static var session: Session?
+
+    public let kind: DatabaseKind
+    public let logger: Logger
+    /// Prefix for lock keys and notification channels, so kernels sharing a server in separate
+    /// schemas never see each other's locks or notifications.
+    let namespace: String
+    let driver: Driver
+    let localLocks = NamedLocks()
+    let localNotifications = LocalNotifier()
+    let usage = DatabasePoolUsage()
+    /// The most connections the pool lends at once.
+    public var maximumConnections: Int {
+        switch driver {
+        case .sqlite: 1
+        case .postgres: maximumPostgresConnections
+        }
+    }
+    let maximumPostgresConnections: Int
+
+    init(kind: DatabaseKind, driver: Driver, namespace: String, logger: Logger, maximumConnections: Int = 1) {
+        self.maximumPostgresConnections = maximumConnections
+        self.kind = kind
+        self.driver = driver
+        self.namespace = namespace
+        self.logger = logger
+    }
+
+    /// Opens the database for the duration of `body`, then closes it.
+    ///
+    /// For PostgreSQL the pool runs in a child task of this call; it is cancelled when `body` returns.
+    public static func withDatabase<T: Sendable>(
+        _ configuration: DatabaseConfiguration,
+        logger: Logger,
+        _ body: (Database) async throws -> T
+    ) async throws -> T {
+        switch configuration.backend {
+        case .sqlite(let path):
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw DatabaseError(message: "cannot create the data folder '\(folder)': \(error.localizedDescription); set PLINTH_DATA_DIR to a writable folder")
+            }
+            let queue: SQLiteConnectionQueue
+            do {
+                queue = try await SQLiteConnectionQueue.open(path: path, logger: logger)
+            } catch {
+                throw DatabaseError(message: "cannot open SQLite database '\(path)': \(DatabaseError.describe(error))")
+            }
+            let database = Database(kind: .sqlite, driver: .sqlite(queue), namespace: "plinth", logger: logger)
+            do {
+                let result = try await body(database)
+                try? await queue.close()
+                return result
+            } catch {
+                try? await queue.close()
+                throw error
+            }
+        case .postgres(var postgres):
+            if let schema = configuration.schema {
+                postgres.options.additionalStartupParameters.append(("search_path", schema))
+            }
+            let client = PostgresClient(configuration: postgres, backgroundLogger: logger)
+            let namespace = configuration.schema ?? "plinth"
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                let database = Database(kind: .postgres, driver: .postgres(client), namespace: namespace, logger: logger, maximumConnections: postgres.options.maximumConnections)
+                do {
+                    _ = try await client.query("SELECT 1", logger: logger)
+                } catch {
+                    throw DatabaseError(message: "cannot connect to PostgreSQL: \(DatabaseError.describe(error)); check DATABASE_URL or POSTGRES_*")
+                }
+                if let schema = configuration.schema {
+                    try await database.sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+                }
+                return try await body(database)
+            }
+        }
+    }
+
+    /// An `SQLDatabase` that runs each query on a pooled connection, or in the current task's transaction.
+    public var sql: any SQLDatabase { PooledSQLDatabase(database: self) }
+
+    /// The tenant of the transaction the current task is in, if it is tenant-scoped.
+    public static var currentTenant: String? { session?.tenant }
+
+    /// Runs `body` with one connection, or with the current task's transaction when there is one.
+    public func withConnection<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        if let session = Self.session, session.owner == ObjectIdentifier(self) {
+            return try await body(session.sql)
+        }
+        return try await withOwnConnection(body)
+    }
+
+    func withOwnConnection<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        usage.acquire()
+        defer { usage.release() }
+        switch driver {
+        case .sqlite(let queue):
+            let connection = await queue.acquire()
+            do {
+                let result = try await body(connection.sql())
+                await queue.release()
+                return result
+            } catch {
+                await queue.release()
+                throw error
+            }
+        case .postgres(let client):
+            return try await client.withConnection { connection in
+                try await body(connection.sql(logger: logger))
+            }
+        }
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    /// Called inside another transaction of this database, it joins that one.
+    public func transaction<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await transaction(tenant: nil, body)
+    }
+
+    /// Runs `body` in a transaction scoped to `tenant`.
+    ///
+    /// On PostgreSQL the transaction sets `app.current_tenant` with `set_config(..., true)`, which
+    /// row-level-security policies read; on SQLite the tenant is available as ``currentTenant``.
+    /// - Throws: ``DatabaseError`` when called inside a transaction scoped to another tenant.
+    public func tenantTransaction<T>(tenant: String, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await transaction(tenant: tenant, body)
+    }
+
+    private func transaction<T>(tenant: String?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        if let session = Self.session, session.owner == ObjectIdentifier(self) {
+            if let tenant, session.tenant != tenant {
+                throw DatabaseError(message: "a transaction for tenant '\(tenant)' cannot join one for tenant '\(session.tenant ?? "none")'")
+            }
+            return try await body(session.sql)
+        }
+        return try await withOwnConnection { sql in
+            try await sql.raw(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+            do {
+                if let tenant, kind == .postgres {
+                    try await sql.raw("SELECT set_config('app.current_tenant', \(bind: tenant), true)").run()
+                }
+                let session = Session(owner: ObjectIdentifier(self), sql: sql, tenant: tenant)
+                let result = try await Self.$session.withValue(session) { try await body(sql) }
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                do { try await sql.raw("ROLLBACK").run() } catch { logger.warning("rollback failed: \(DatabaseError.describe(error))") }
+                throw error
+            }
+        }
+    }
+
+    /// A stable 64-bit key for a named lock, the same in every process.
+    func lockKey(_ name: String) -> Int64 {
+        let digest = SHA256.hash(data: Data("\(namespace):\(name)".utf8))
+        return digest.prefix(8).reduce(Int64(0)) { ($0 << 8) | Int64($1) }
+    }
+}
+
+/// A database failure with the database's own message.
+public struct DatabaseError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+
+    /// The database's own message for `error`: PostgreSQL's server message and SQLSTATE rather
+    /// than PostgresNIO's deliberately generic description, or SQLite's message.
+    public static func describe(_ error: any Error) -> String {
+        if let psql = error as? PSQLError {
+            if let message = psql.serverInfo?[.message] {
+                let code = psql.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+                return message + code
+            }
+            return "\(psql.code)" + (psql.underlying.map { ": \($0)" } ?? "")
+        }
+        if let sqlite = error as? SQLiteError { return sqlite.message }
+        return String(describing: error)
+    }
+}

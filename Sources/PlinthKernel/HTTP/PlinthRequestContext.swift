@@ -1,0 +1,37 @@
+import Hummingbird
+import Logging
+
+/// Per-request state every route sees: request id, the plugin that owns the route, the
+/// tenant, the session, and a type-keyed bag for values plugins add (e.g. the identity).
+public struct PlinthRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The `x-request-id` of this request (the client's if well-formed, otherwise generated).
+    public var requestID: String = ""
+    /// Id of the plugin whose route is handling the request; `kernel` for `/health` and friends.
+    public var pluginID: String = "kernel"
+    /// The tenant the request resolved to, if any (kernel default: the `X-Tenant-ID` header;
+    /// an auth plugin replaces this with the tenant of the verified identity).
+    public var tenantID: String?
+    /// The request's session; see ``SessionHandle``.
+    public var session: SessionHandle
+    /// Largest body a handler may collect; `PLINTH_MAX_BODY_SIZE` (default 10 MiB).
+    public var maxUploadSize: Int = 10 << 20
+    /// Values plugins attach to the request, keyed by type.
+    public var values = RequestValues()
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.session = SessionHandle(id: nil, record: nil)
+    }
+}
+
+/// A type-keyed bag of request values. Plugins that cannot share Swift generics (shared
+/// objects) use the kernel's own keys.
+public struct RequestValues: Sendable {
+    private var storage: [ObjectIdentifier: any Sendable] = [:]
+    public init() {}
+    public subscript<T: Sendable>(_ type: T.Type) -> T? {
+        get { storage[ObjectIdentifier(type)] as? T }
+        set { storage[ObjectIdentifier(type)] = newValue }
+    }
+}

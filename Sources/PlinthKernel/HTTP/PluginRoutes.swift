@@ -1,0 +1,65 @@
+import HTTPTypes
+import Hummingbird
+
+/// The routes a plugin mounts in step 6, all under its manifest's base path. Middleware added
+/// here applies only to this plugin's routes added after it.
+///
+/// ```swift
+/// func mount(_ routes: PluginRoutes, context: PluginContext) throws {
+///     routes.add(middleware: RequireTenant())
+///     try routes.get("items/:id") { request, ctx in ... }
+/// }
+/// ```
+public struct PluginRoutes {
+    public let plugin: String
+    public let basePath: String
+    let group: RouterGroup<PlinthRequestContext>
+    let table: RouteTable
+
+    init(plugin: String, basePath: String, router: Router<PlinthRequestContext>, table: RouteTable) {
+        self.plugin = plugin
+        self.basePath = basePath
+        self.table = table
+        self.group = router.group(RouterPath(basePath)).add(middleware: PluginScopeMiddleware(plugin: plugin))
+    }
+
+    /// Adds middleware for the plugin's routes added after this call.
+    @discardableResult
+    public func add(middleware: any MiddlewareProtocol<Request, Response, PlinthRequestContext>) -> PluginRoutes {
+        group.add(middleware: middleware)
+        return self
+    }
+
+    /// Adds a route at `path` (relative to the base path; `:name` or `{name}` for parameters).
+    /// - Throws: ``KernelStartupError`` when another plugin (or this one) has the same route.
+    @discardableResult
+    public func on(_ path: String, method: HTTPRequest.Method, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes {
+        let full = Self.join(basePath, path)
+        try table.claim(method: method.rawValue, path: full, plugin: plugin)
+        group.on(RouterPath(path), method: method, use: handler)
+        return self
+    }
+
+    @discardableResult public func get(_ path: String, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes { try on(path, method: .get, use: handler) }
+    @discardableResult public func post(_ path: String, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes { try on(path, method: .post, use: handler) }
+    @discardableResult public func put(_ path: String, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes { try on(path, method: .put, use: handler) }
+    @discardableResult public func patch(_ path: String, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes { try on(path, method: .patch, use: handler) }
+    @discardableResult public func delete(_ path: String, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes { try on(path, method: .delete, use: handler) }
+
+    static func join(_ base: String, _ path: String) -> String {
+        let parts = (base.split(separator: "/") + path.split(separator: "/")).joined(separator: "/")
+        return "/" + parts
+    }
+}
+
+/// Tags the request with the plugin that owns the route.
+struct PluginScopeMiddleware: RouterMiddleware {
+    typealias Context = PlinthRequestContext
+    let plugin: String
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.pluginID = plugin
+        context.logger[metadataKey: "plugin"] = .string(plugin)
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Turns every error into `application/problem+json`: ``Problem`` as given, Hummingbird's
+/// `HTTPError` by its status, decoding failures as 422, anything else as 500 with the error
+/// logged and a generic detail. An unmatched path whose pattern exists for other methods gets
+/// 405 with `Allow`.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = PlinthRequestContext
+    let routes: RouteTable
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = problem(for: error, request: request, context: context)
+            return problem.response(instance: request.uri.path, requestID: context.requestID)
+        }
+    }
+
+    func problem(for error: any Error, request: Request, context: Context) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let error as HTTPError:
+            if error.status == .notFound, context.coreContext.endpointPath.value == nil {
+                let allowed = routes.allowedMethods(path: request.uri.path)
+                if !allowed.isEmpty {
+                    var headers = HTTPFields()
+                    headers[.allow] = allowed.joined(separator: ", ")
+                    return Problem(.methodNotAllowed, detail: "\(request.method) is not allowed on \(request.uri.path); allowed: \(allowed.joined(separator: ", "))", headers: headers)
+                }
+                return Problem(.notFound, detail: "no route matches \(request.method) \(request.uri.path)")
+            }
+            if error.status == .contentTooLarge {
+                return Problem(.contentTooLarge, detail: "the request body is larger than the \(context.maxUploadSize)-byte limit (PLINTH_MAX_BODY_SIZE)")
+            }
+            if error.status == .badRequest, let body = error.body, body.contains("decod") || body.contains("JSON") || body.contains("key") {
+                return Problem(.unprocessableContent, type: "validation", detail: body)
+            }
+            return Problem(error.status, detail: error.body, headers: error.headers)
+        case is DecodingError:
+            return Problem(.unprocessableContent, type: "validation", detail: "the request body does not match the expected shape")
+        case let error as CircuitOpenError:
+            var headers = HTTPFields()
+            headers[.retryAfter] = String(Int(error.retryAfter.rounded(.up)))
+            return Problem(.serviceUnavailable, detail: "a dependency is unavailable; retry later", headers: headers)
+        default:
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return Problem(.internalServerError, detail: "an internal error occurred; quote the request id when reporting it")
+        }
+    }
+}

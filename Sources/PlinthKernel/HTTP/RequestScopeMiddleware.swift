@@ -1,0 +1,44 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension HTTPField.Name {
+    /// `x-request-id`
+    public static let requestID = Self("x-request-id")!
+    /// `x-tenant-id`
+    public static let tenantID = Self("x-tenant-id")!
+}
+
+/// Sets up what every later middleware and route relies on: the request id (a well-formed
+/// `x-request-id` of 1–128 `A-Z a-z 0-9 . _ -`, or a new one) on the context, logger and
+/// response; the tenant claimed by `x-tenant-id`; the body size limit.
+struct RequestScopeMiddleware: RouterMiddleware {
+    typealias Context = PlinthRequestContext
+    let maxBodySize: Int
+
+    static func isWellFormed(_ id: String) -> Bool {
+        (1...128).contains(id.utf8.count) && id.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b == 0x2e || b == 0x5f || b == 0x2d
+        }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let given = request.headers[.requestID]
+        context.requestID = given.flatMap { Self.isWellFormed($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
+        context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        context.maxUploadSize = maxBodySize
+        if let tenant = request.headers[.tenantID] {
+            guard tenant.utf8.count <= 64, Self.isWellFormed(tenant), !tenant.contains(".") else {
+                var response = Problem(.badRequest, type: "invalid-tenant", detail: "x-tenant-id must be 1-64 characters of A-Z, a-z, 0-9, '_' and '-'").response(instance: request.uri.path, requestID: context.requestID)
+                response.headers[.requestID] = context.requestID
+                return response
+            }
+            context.tenantID = tenant
+            context.logger[metadataKey: "tenant"] = .string(tenant)
+        }
+        var response = try await next(request, context)
+        response.headers[.requestID] = context.requestID
+        return response
+    }
+}

@@ -1,0 +1,70 @@
+import Synchronization
+
+/// Every route the kernel and plugins mounted, with its owner: detects conflicts, answers 405,
+/// maps a matched route to its plugin for telemetry, and feeds `plinth routes`.
+public final class RouteTable: Sendable {
+    public struct Route: Sendable, Hashable, Codable {
+        public let method: String
+        public let path: String
+        public let plugin: String
+    }
+    private let routes = Mutex<[Route]>([])
+    private let owners = Mutex<[String: String]>([:])
+
+    public init() {}
+
+    public var all: [Route] { routes.withLock { $0 } }
+
+    /// Records a route. - Throws: ``KernelStartupError`` naming both owners when the method and
+    /// path shape are taken (`/items/:id` and `/items/{key}` are the same shape).
+    func claim(method: String, path: String, plugin: String) throws {
+        let key = method + " " + Self.shape(path)
+        let existing: String? = owners.withLock { owners in
+            if let owner = owners[key] { return owner }
+            owners[key] = plugin
+            return nil
+        }
+        if let existing {
+            let who = existing == plugin ? "plugin '\(plugin)' twice" : "both plugin '\(existing)' and plugin '\(plugin)'"
+            throw KernelStartupError("route \(method) \(path) is claimed by \(who); change one plugin's base path (PluginManifest.basePath) or route")
+        }
+        routes.withLock { $0.append(Route(method: method, path: path, plugin: plugin)) }
+    }
+
+    /// The owner of a matched route, given Hummingbird's endpoint path.
+    func plugin(method: String, endpoint: String) -> String? {
+        owners.withLock { $0[method + " " + Self.shape(endpoint)] }
+    }
+
+    /// Methods with a route matching `path`, for 405 responses.
+    func allowedMethods(path: String) -> [String] {
+        let segments = Self.segments(path)
+        let methods = routes.withLock { routes in routes.filter { Self.matches(pattern: Self.segments($0.path), segments) }.map(\.method) }
+        return Array(Set(methods)).sorted()
+    }
+
+    static func segments(_ path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+
+    /// Parameters of either spelling become `:`; so do single wildcards.
+    static func shape(_ path: String) -> String {
+        "/" + segments(path).map { s -> String in
+            if s.hasPrefix(":") || (s.hasPrefix("{") && s.hasSuffix("}")) || s == "*" { return ":" }
+            return String(s)
+        }.joined(separator: "/")
+    }
+
+    static func matches(pattern: [Substring], _ path: [Substring]) -> Bool {
+        var i = 0
+        for (index, part) in pattern.enumerated() {
+            if part == "**" { return true }
+            guard i < path.count else { return false }
+            let isParameter = part.hasPrefix(":") || (part.hasPrefix("{") && part.hasSuffix("}")) || part == "*"
+            if !isParameter && part != path[i] { return false }
+            i += 1
+            if index == pattern.count - 1 { return i == path.count }
+        }
+        return pattern.isEmpty && path.isEmpty
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The plugin host: takes the enabled plugins through the lifecycle described on
+/// ``SaaSPlugin`` and hands the running kernel to the caller (`serve`, a CLI command or a test).
+///
+/// ```swift
+/// let kernel = Kernel(configuration: config, discovery: [PluginCatalog([PluginEntry(HelloPlugin.self)])], logger: logger)
+/// try await kernel.withRunning { running in
+///     try await ServiceGroup(services: [running.makeApplication()], logger: logger).run()
+/// }
+/// ```
+public final class Kernel: Sendable {
+    /// The plugin API this kernel implements; manifests name a range of it.
+    public static let apiVersion = SemanticVersion(1, 0, 0)
+    /// The Plinth release.
+    public static let version = "0.1.0"
+
+    public let configuration: KernelConfiguration
+    public let logger: Logger
+    public let clock: any KernelClock
+    public let metrics: KernelMetrics
+    let discovery: [any PluginDiscovery]
+
+    public init(configuration: KernelConfiguration, discovery: [any PluginDiscovery], logger: Logger, clock: any KernelClock = SystemClock(), metrics: KernelMetrics = KernelMetrics()) {
+        self.configuration = configuration
+        self.discovery = discovery
+        self.logger = logger
+        self.clock = clock
+        self.metrics = metrics
+    }
+
+    /// What to do beyond configuring plugins.
+    public struct RunOptions: Sendable {
+        /// Apply pending migrations (step 4). Default: `PLINTH_MIGRATE_ON_SERVE`.
+        public var migrate: Bool?
+        /// Run steps 5–7 and the background services. `false` stops after configure, for
+        /// commands that only inspect (migrate, routes still mounts).
+        public var boot: Bool
+        /// Run step 6 (mount). Default `true`.
+        public var mount: Bool
+        public init(migrate: Bool? = nil, boot: Bool = true, mount: Bool = true) {
+            self.migrate = migrate
+            self.boot = boot
+            self.mount = mount
+        }
+    }
+
+    /// Steps 1–2: every discovered plugin, split into enabled (validated, in dependency order)
+    /// and disabled by `PLINTH_PLUGINS`.
+    public func resolvePlugins() async throws -> (enabled: [PluginEntry], disabled: [PluginEntry]) {
+        var discovered: [PluginEntry] = []
+        for source in discovery { discovered += try await source.discover(configuration: configuration) }
+        var enabled = discovered
+        var disabled: [PluginEntry] = []
+        if let wanted = configuration.enabledPlugins {
+            let known = Set(discovered.map(\.manifest.id))
+            for id in wanted where !known.contains(id) {
+                throw ConfigurationError(key: "PLINTH_PLUGINS", reason: "names '\(id)', which is not installed; installed: \(known.sorted().joined(separator: ", "))")
+            }
+            enabled = discovered.filter { wanted.contains($0.manifest.id) }
+            disabled = discovered.filter { !wanted.contains($0.manifest.id) }
+        }
+        return (try PluginValidator.validate(enabled, kernelVersion: Self.apiVersion), disabled)
+    }
+
+    /// Runs the lifecycle up to boot, calls `body`, then shuts down: background services stop,
+    /// then plugins' ``PluginLifecycle/shutdown(_:)`` run in reverse order.
+    public func withRunning<T: Sendable>(options: RunOptions = RunOptions(), _ body: (RunningKernel) async throws -> T) async throws -> T {
+        let plugins = try await resolvePlugins().enabled
+        return try await Database.withDatabase(configuration.database, logger: logger) { database in
+            let running = try await prepare(plugins: plugins, database: database, options: options)
+            guard options.boot else { return try await body(running) }
+            try await running.events.start()
+            for plugin in running.plugins {
+                do { try await plugin.instance.boot(plugin.context) } catch {
+                    throw KernelStartupError("plugin '\(plugin.id)' failed to boot: \(error)")
+                }
+                plugin.context.logger.debug("booted")
+            }
+            var services: [any Service] = [EventBusService(bus: running.events), SessionPurgeService(store: running.sessions, interval: configuration.sessionPurgeInterval, logger: logger)]
+            services += running.background.all.map(\.service)
+            let group = ServiceGroup(services: services, logger: logger)
+            return try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                let result: Result<T, any Error>
+                do { result = .success(try await body(running)) } catch { result = .failure(error) }
+                await group.triggerGracefulShutdown()
+                do { try await tasks.waitForAll() } catch { logger.error("background service failed", metadata: ["error": "\(error)"]) }
+                await shutdown(running.plugins)
+                return try result.get()
+            }
+        }
+    }
+
+    private func prepare(plugins entries: [PluginEntry], database: Database, options: RunOptions) async throws -> RunningKernel {
+        let services = ServiceRegistry()
+        let events = EventBus(database: database, logger: logger)
+        let audit = AuditLog(database: database, clock: clock)
+        let sessions = SessionStore(database: database, clock: clock, expiry: configuration.sessionExpiry)
+        let background = BackgroundServices()
+        try services.provide(Database.self, database, by: "kernel")
+        try services.provide(SessionStore.self, sessions, by: "kernel")
+        try services.provide(AuditLog.self, audit, by: "kernel")
+        try services.provide(EventBus.self, events, by: "kernel")
+
+        var loaded: [LoadedPlugin] = []
+        for entry in entries {
+            var pluginLogger = logger
+            pluginLogger[metadataKey: "plugin"] = .string(entry.manifest.id)
+            let context = PluginContext(
+                manifest: entry.manifest, config: PluginConfig(pluginID: entry.manifest.id, environment: configuration.source),
+                logger: pluginLogger, database: database, events: events, audit: audit, sessions: sessions,
+                clock: clock, metrics: metrics, services: services, backgroundServices: background
+            )
+            do {
+                loaded.append(LoadedPlugin(entry: entry, instance: try entry.make(context), context: context))
+            } catch let error as ConfigurationError {
+                throw KernelStartupError("plugin '\(entry.manifest.id)' is misconfigured: \(error.key) \(error.reason)")
+            } catch {
+                throw KernelStartupError("plugin '\(entry.manifest.id)' (\(entry.origin)) failed to configure: \(error)")
+            }
+        }
+
+        let migrator = Migrator(database: database, plugins: [("kernel", KernelMigrations.all)] + loaded.map { ($0.id, $0.instance.migrations) }, logger: logger, metrics: metrics)
+        if options.migrate ?? configuration.migrateOnServe {
+            try await migrator.up()
+        }
+
+        let routes = RouteTable()
+        let router = Router(context: PlinthRequestContext.self)
+        let running = RunningKernel(
+            configuration: configuration, database: database, services: services, events: events, audit: audit,
+            sessions: sessions, routes: routes, router: router, plugins: loaded, migrator: migrator,
+            logger: logger, metrics: metrics, background: background
+        )
+        guard options.boot || options.mount else { return running }
+        for plugin in loaded where options.boot {
+            do { try await plugin.instance.provide(plugin.context) } catch let error as KernelStartupError { throw error } catch {
+                throw KernelStartupError("plugin '\(plugin.id)' failed to provide its services: \(error)")
+            }
+        }
+        try running.mountRoutes()
+        return running
+    }
+
+    private func shutdown(_ plugins: [LoadedPlugin]) async {
+        for plugin in plugins.reversed() {
+            let instance = plugin.instance
+            let context = plugin.context
+            do {
+                try await withDeadline(seconds: max(1, configuration.shutdownTimeout)) { try await instance.shutdown(context) }
+            } catch {
+                plugin.context.logger.error("shutdown failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// A kernel past boot: what `serve`, the CLI and tests work with.
+public struct RunningKernel {
+    public let configuration: KernelConfiguration
+    public let database: Database
+    public let services: ServiceRegistry
+    public let events: EventBus
+    public let audit: AuditLog
+    public let sessions: SessionStore
+    public let routes: RouteTable
+    public let router: Router<PlinthRequestContext>
+    /// Enabled plugins in dependency order.
+    public let plugins: [LoadedPlugin]
+    public let migrator: Migrator
+    public let logger: Logger
+    public let metrics: KernelMetrics
+    let background: BackgroundServices
+
+    /// Kernel middleware, kernel routes, then each plugin's routes (step 6).
+    func mountRoutes() throws {
+        router.add(middleware: RequestScopeMiddleware(maxBodySize: configuration.maxBodySize))
+        router.add(middleware: TelemetryMiddleware(routes: routes, metrics: metrics, logger: logger))
+        router.add(middleware: ProblemMiddleware(routes: routes))
+        if !configuration.corsOrigins.isEmpty {
+            router.add(middleware: CORSPolicyMiddleware(origins: Set(configuration.corsOrigins)))
+        }
+        router.add(middleware: BodyLimitMiddleware())
+        router.add(middleware: SessionMiddleware(store: sessions, secure: configuration.secureCookies))
+        try KernelRoutes(kernel: self).mount()
+        for plugin in plugins {
+            let pluginRoutes = PluginRoutes(plugin: plugin.id, basePath: plugin.entry.manifest.basePath, router: router, table: routes)
+            do { try plugin.instance.mount(pluginRoutes, context: plugin.context) } catch let error as KernelStartupError { throw error } catch {
+                throw KernelStartupError("plugin '\(plugin.id)' failed to mount its routes: \(error)")
+            }
+        }
+    }
+
+    /// The HTTP application on `PLINTH_HOST`:`PORT`. `onServerRunning` gets the bound port
+    /// (useful with `PORT=0`).
+    public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "plinth"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    /// Readiness: the database and every plugin's health check, each within `PLINTH_HEALTH_TIMEOUT`.
+    public func readiness() async -> Readiness {
+        await ReadinessProbe(database: database, plugins: plugins, timeout: configuration.healthTimeout).check()
+    }
+}
+
+/// Checks the database and plugins for `/ready`.
+struct ReadinessProbe: Sendable {
+    let database: Database
+    let plugins: [LoadedPlugin]
+    let timeout: Double
+
+    func check() async -> Readiness {
+        let timeout = self.timeout
+        let database = self.database
+        let databaseHealth: PluginHealth
+        do {
+            try await withDeadline(seconds: timeout) { try await database.sql.raw("SELECT 1").run() }
+            databaseHealth = .healthy
+        } catch {
+            databaseHealth = .unhealthy(error is DeadlineExceeded ? "\(error)" : DatabaseError.describe(error))
+        }
+        let pluginHealth = await withTaskGroup(of: (String, PluginHealth).self) { group in
+            for plugin in plugins {
+                group.addTask {
+                    let instance = plugin.instance
+                    let context = plugin.context
+                    do {
+                        return (plugin.id, try await withDeadline(seconds: timeout) { await instance.health(context) })
+                    } catch {
+                        return (plugin.id, .unhealthy("\(error)"))
+                    }
+                }
+            }
+            var result: [String: PluginHealth] = [:]
+            for await (id, health) in group { result[id] = health }
+            return result
+        }
+        return Readiness(database: databaseHealth, plugins: pluginHealth)
+    }
+}
+
+/// The answer of `/ready`.
+public struct Readiness: Sendable, Codable {
+    public let database: PluginHealth
+    public let plugins: [String: PluginHealth]
+    public var ready: Bool { database.healthy && plugins.values.allSatisfy(\.healthy) }
+}

@@ -1,0 +1,47 @@
+import Logging
+import ServiceLifecycle
+
+/// Everything the kernel gives a plugin, tagged with the plugin's id: its settings, a logger
+/// whose lines carry `plugin=<id>`, the database, services, events, audit log, sessions, clock
+/// and metrics.
+public struct PluginContext: Sendable {
+    public let manifest: PluginManifest
+    public var id: String { manifest.id }
+    public let config: PluginConfig
+    public let logger: Logger
+    public let database: Database
+    public let events: EventBus
+    public let audit: AuditLog
+    public let sessions: SessionStore
+    public let clock: any KernelClock
+    public let metrics: KernelMetrics
+    /// The registry behind ``provide(_:_:)`` and ``require(_:)``.
+    public let services: ServiceRegistry
+    let backgroundServices: BackgroundServices
+
+    /// Step 5: offers `value` as the `type` service to plugins that depend on this one.
+    public func provide<T: Sendable>(_ type: T.Type, _ value: T) throws {
+        try services.provide(type, value, by: id)
+    }
+
+    /// A service provided by a dependency (or the kernel).
+    /// - Throws: ``KernelStartupError`` naming this plugin and its dependencies when nobody provides it.
+    public func require<T>(_ type: T.Type) throws -> T {
+        try services.require(type, by: id, dependencies: Array(manifest.dependencies.keys))
+    }
+
+    /// Publishes `event` on the kernel's bus with this plugin as its source.
+    public func publish<E: KernelEvent>(_ event: E) async throws {
+        try await events.publish(event, source: id)
+    }
+
+    /// Appends an audit row with this plugin as its source.
+    public func audit(_ action: String, actor: String? = nil, tenant: String? = nil, target: String? = nil, metadata: [String: String] = [:], requestID: String? = nil) async throws {
+        try await audit.record(AuditRecord(action: action, actor: actor, tenant: tenant, target: target, metadata: metadata, requestID: requestID, plugin: id))
+    }
+
+    /// Runs `service` from boot until shutdown, as part of the kernel's service group.
+    public func addService(_ service: any Service) {
+        backgroundServices.add(service, plugin: id)
+    }
+}

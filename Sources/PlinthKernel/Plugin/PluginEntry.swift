@@ -1,0 +1,35 @@
+/// A discovered plugin: its manifest, where it came from, and how to configure it (step 3).
+public struct PluginEntry: Sendable {
+    public let manifest: PluginManifest
+    /// `compiled-in`, or the file a shared object was loaded from; shown in errors and `plinth plugins`.
+    public let origin: String
+    let make: @Sendable (PluginContext) throws -> any PluginLifecycle
+
+    /// An entry for a compiled-in plugin type.
+    public init<P: SaaSPlugin>(_ type: P.Type) {
+        self.manifest = P.manifest
+        self.origin = "compiled-in"
+        self.make = { try P(context: $0) }
+    }
+
+    /// An entry whose plugin is made by `make`; the seam through which loaders (shared objects)
+    /// add plugins.
+    public init(manifest: PluginManifest, origin: String, make: @escaping @Sendable (PluginContext) throws -> any PluginLifecycle) {
+        self.manifest = manifest
+        self.origin = origin
+        self.make = make
+    }
+}
+
+/// A source of plugins for step 1 (discover). The compiled-in catalog is one; the shared-object
+/// loader is another.
+public protocol PluginDiscovery: Sendable {
+    func discover(configuration: KernelConfiguration) async throws -> [PluginEntry]
+}
+
+/// Plugins compiled into the binary.
+public struct PluginCatalog: PluginDiscovery {
+    public let entries: [PluginEntry]
+    public init(_ entries: [PluginEntry]) { self.entries = entries }
+    public func discover(configuration: KernelConfiguration) async throws -> [PluginEntry] { entries }
+}

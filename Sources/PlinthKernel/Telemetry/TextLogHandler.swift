@@ -1,0 +1,48 @@
+import Foundation
+import Logging
+
+/// Readable one-line logs for development: `time level [label] message key=value ...`.
+/// Values are quoted when they hold spaces, and control characters are escaped so that a
+/// value carrying CR/LF cannot forge a second line.
+public struct TextLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
+    public var metadataProvider: Logger.MetadataProvider?
+    let label: String
+    let write: @Sendable (String) -> Void
+
+    public init(label: String, level: Logger.Level = .info, write: @escaping @Sendable (String) -> Void = JSONLogHandler.standardError) {
+        self.label = label
+        self.logLevel = level
+        self.write = write
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        var merged = metadataProvider?.get() ?? [:]
+        merged.merge(metadata) { $1 }
+        merged.merge(explicit ?? [:]) { $1 }
+        let time = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withFullTime, .withFractionalSeconds])
+        let pairs = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.escape($0.value.description))" }
+        write(([time, level.rawValue.uppercased(), "[\(label)]", Self.escape(message.description, quoteSpaces: false)] + pairs).joined(separator: " "))
+    }
+
+    static func escape(_ text: String, quoteSpaces: Bool = true) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\"" where quoteSpaces: out += "\\\""
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7f { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return quoteSpaces && (out.contains(" ") || out.isEmpty) ? "\"\(out)\"" : out
+    }
+}

@@ -1,0 +1,1 @@
+import PlinthKernel; print(PlinthKernelVersion.string)
