@@ -25,14 +25,14 @@ struct ProblemMiddleware: RouterMiddleware {
         case let problem as Problem:
             return problem
         case let error as HTTPError:
-            if error.status == .notFound, context.coreContext.endpointPath.value == nil {
+            if error.status == .notFound {
                 let allowed = routes.allowedMethods(path: request.uri.path)
-                if !allowed.isEmpty {
+                if !allowed.isEmpty && !allowed.contains(request.method.rawValue) {
                     var headers = HTTPFields()
                     headers[.allow] = allowed.joined(separator: ", ")
                     return Problem(.methodNotAllowed, detail: "\(request.method) is not allowed on \(request.uri.path); allowed: \(allowed.joined(separator: ", "))", headers: headers)
                 }
-                return Problem(.notFound, detail: "no route matches \(request.method) \(request.uri.path)")
+                return Problem(.notFound, detail: error.body ?? (allowed.isEmpty ? "no route matches \(request.method) \(request.uri.path)" : nil))
             }
             if error.status == .contentTooLarge {
                 return Problem(.contentTooLarge, detail: "the request body is larger than the \(context.maxUploadSize)-byte limit (PLINTH_MAX_BODY_SIZE)")

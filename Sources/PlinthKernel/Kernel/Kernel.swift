@@ -36,10 +36,10 @@ public final class Kernel: Sendable {
     public struct RunOptions: Sendable {
         /// Apply pending migrations (step 4). Default: `PLINTH_MIGRATE_ON_SERVE`.
         public var migrate: Bool?
-        /// Run steps 5–7 and the background services. `false` stops after configure, for
-        /// commands that only inspect (migrate, routes still mounts).
+        /// Run step 7 (boot) and the background services. `false` for commands that only
+        /// inspect (`plinth routes`, `plinth migrate`).
         public var boot: Bool
-        /// Run step 6 (mount). Default `true`.
+        /// Run steps 5 and 6 (provide, mount). Default `true`; ignored (always run) when booting.
         public var mount: Bool
         public init(migrate: Bool? = nil, boot: Bool = true, mount: Bool = true) {
             self.migrate = migrate
@@ -137,7 +137,7 @@ public final class Kernel: Sendable {
             logger: logger, metrics: metrics, background: background
         )
         guard options.boot || options.mount else { return running }
-        for plugin in loaded where options.boot {
+        for plugin in loaded {
             do { try await plugin.instance.provide(plugin.context) } catch let error as KernelStartupError { throw error } catch {
                 throw KernelStartupError("plugin '\(plugin.id)' failed to provide its services: \(error)")
             }

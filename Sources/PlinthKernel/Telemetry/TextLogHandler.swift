@@ -22,7 +22,11 @@ public struct TextLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
+        let level = event.level
+        let message = event.message
+        var explicit = event.metadata
+        if let error = event.error { explicit = (explicit ?? [:]).merging(["error": .string("\(error)")]) { $1 } }
         var merged = metadataProvider?.get() ?? [:]
         merged.merge(metadata) { $1 }
         merged.merge(explicit ?? [:]) { $1 }

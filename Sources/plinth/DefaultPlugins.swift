@@ -1,0 +1,8 @@
+import PlinthKernel
+
+/// The plugins compiled into this `plinth` binary. Plugins scaffolded inside this repository
+/// are added here, one line each.
+enum DefaultPlugins {
+    static let entries: [PluginEntry] = [
+    ]
+}

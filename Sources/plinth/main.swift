@@ -1,1 +1,0 @@
-import PlinthKernel; print(PlinthKernelVersion.string)
