@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PlinthKernel
+
+/// Boots a kernel with chosen plugins on a throwaway database for one test.
+///
+/// ```swift
+/// @Test(arguments: TestBackend.all)
+/// func createsNote(backend: TestBackend) async throws {
+///     try await TestKernel.run(plugins: [PluginEntry(NotesPlugin.self)], backend: backend) { kernel in
+///         try await kernel.test { client in
+///             try await client.execute(uri: "/notes", method: .post, body: ByteBuffer(string: "hi")) { response in
+///                 #expect(response.status == .created)
+///             }
+///         }
+///     }
+/// }
+/// ```
+public enum TestKernel {
+    /// - Parameters:
+    ///   - environment: settings as environment variables (`SESSION_EXPIRY`, `PLINTH_NOTES_...`).
+    ///   - schema: PostgreSQL schema to share between kernels; default a fresh one, dropped after.
+    ///   - logs: where log lines go; default discarded.
+    public static func run<T: Sendable>(
+        plugins: [PluginEntry],
+        backend: TestBackend,
+        environment: [String: String] = [:],
+        schema: String? = nil,
+        clock: any KernelClock = SystemClock(),
+        logs: LogCapture? = nil,
+        options: Kernel.RunOptions = .init(),
+        _ body: (RunningKernel) async throws -> T
+    ) async throws -> T {
+        let kernel = try makeKernel(plugins: plugins, backend: backend, environment: environment, schema: schema, clock: clock, logs: logs)
+        let ownFolder = environment["PLINTH_DATA_DIR"] == nil
+        defer { if ownFolder { cleanUp(kernel.configuration, backend: backend) } }
+        return try await kernel.withRunning(options: options) { running in
+            let ownSchema = schema == nil ? kernel.configuration.database.schema : nil
+            do {
+                let result = try await body(running)
+                if let ownSchema { try? await running.database.sql.raw("DROP SCHEMA \(ident: ownSchema) CASCADE").run() }
+                return result
+            } catch {
+                if let ownSchema { try? await running.database.sql.raw("DROP SCHEMA \(ident: ownSchema) CASCADE").run() }
+                throw error
+            }
+        }
+    }
+
+    /// A kernel configured for `backend` without running it, for tests of startup failures.
+    public static func makeKernel(
+        plugins: [PluginEntry],
+        backend: TestBackend,
+        environment: [String: String] = [:],
+        schema: String? = nil,
+        clock: any KernelClock = SystemClock(),
+        logs: LogCapture? = nil
+    ) throws -> Kernel {
+        var values = environment
+        values["PLINTH_ENV"] = values["PLINTH_ENV"] ?? "test"
+        switch backend {
+        case .sqlite:
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plinth-test-\(UUID().uuidString)").path
+            values["PLINTH_DATA_DIR"] = values["PLINTH_DATA_DIR"] ?? folder
+        case .postgres(let url):
+            values["DATABASE_URL"] = url
+        }
+        var configuration = try KernelConfiguration.load(from: .values(values))
+        configuration.port = 0
+        if case .postgres = backend {
+            configuration.database.schema = schema ?? "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            // Many kernels run side by side in one test process; keep each pool small.
+            if case .postgres(var pg) = configuration.database.backend {
+                pg.options.minimumConnections = 0
+                pg.options.maximumConnections = 5
+                configuration.database.backend = .postgres(pg)
+            }
+        }
+        let logger = logs?.logger() ?? Logger(label: "plinth-test", factory: { _ in SwiftLogNoOpLogHandler() })
+        return Kernel(configuration: configuration, discovery: [PluginCatalog(plugins)], logger: logger, clock: clock)
+    }
+
+    static func cleanUp(_ configuration: KernelConfiguration, backend: TestBackend) {
+        if case .sqlite = backend, configuration.dataDirectory.contains("plinth-test-") {
+            try? FileManager.default.removeItem(atPath: configuration.dataDirectory)
+        }
+    }
+}
+
+extension RunningKernel {
+    /// Drives the kernel's router in-process with HummingbirdTesting's client.
+    public func test<T>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        try await makeApplication().test(.router, body)
+    }
+
+    /// Drives the kernel over a real loopback socket.
+    public func testLive<T>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        try await makeApplication().test(.live, body)
+    }
+}
