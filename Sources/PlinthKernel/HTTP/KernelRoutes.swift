@@ -20,11 +20,13 @@ struct KernelRoutes {
             let readiness = await probe.check()
             var plugins: [String: Any] = [:]
             for (id, health) in readiness.plugins {
-                plugins[id] = ["healthy": health.healthy, "detail": health.detail as Any].compactMapValues { $0 is NSNull ? nil : $0 }
+                var entry: [String: Any] = ["healthy": health.healthy]
+                if let detail = health.detail { entry["detail"] = detail }
+                plugins[id] = entry
             }
             let body: [String: Any] = [
                 "status": readiness.ready ? "ready" : "unavailable",
-                "database": ["healthy": readiness.database.healthy, "detail": readiness.database.detail ?? ""],
+                "database": readiness.database.detail.map { ["healthy": readiness.database.healthy, "detail": $0] } ?? ["healthy": readiness.database.healthy],
                 "plugins": plugins,
             ]
             return Self.json(body, status: readiness.ready ? .ok : .serviceUnavailable)
