@@ -120,7 +120,8 @@ public struct KernelConfiguration: Sendable {
                 guard !path.isEmpty else { throw ConfigurationError(key: "DATABASE_URL", reason: "names no SQLite file (expected sqlite:PATH)") }
                 return .init(backend: .sqlite(path: path))
             }
-            return .init(backend: .postgres(try DatabaseConfiguration.postgres(url: url)))
+            let sslmode = URLComponents(string: url)?.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+            return .init(backend: .postgres(try DatabaseConfiguration.postgres(url: url)), postgresTLS: PostgresTLSMode(sslmode: sslmode) ?? .prefer)
         }
         if let host = source.string("POSTGRES_HOST") {
             let port = try source.int("POSTGRES_PORT", default: 5432, range: 1...65535)
@@ -131,7 +132,7 @@ public struct KernelConfiguration: Sendable {
                 database: source.string("POSTGRES_DB") ?? "parametric",
                 ssl: source.string("POSTGRES_SSL") ?? "false"
             )
-            return .init(backend: .postgres(pg))
+            return .init(backend: .postgres(pg), postgresTLS: PostgresTLSMode(sslmode: source.string("POSTGRES_SSL") ?? "false") ?? .disable)
         }
         return .init(backend: .sqlite(path: (dataDirectory as NSString).appendingPathComponent("plinth.sqlite")))
     }

@@ -7,6 +7,7 @@ import PostgresKit
 import PostgresNIO
 import SQLiteKit
 import SQLKit
+import NIOSSL
 
 /// The kernel's database: SQLite (embedded default) or PostgreSQL, behind one SQLKit code path.
 ///
@@ -97,6 +98,7 @@ public final class Database: Sendable {
                 throw error
             }
         case .postgres(var postgres):
+            try await probe(postgres, tls: configuration.postgresTLS, logger: logger)
             if let schema = configuration.schema {
                 postgres.options.additionalStartupParameters.append(("search_path", schema))
             }
@@ -116,6 +118,30 @@ public final class Database: Sendable {
                 }
                 return try await body(database)
             }
+        }
+    }
+
+    /// Opens and closes one connection, so that a wrong address, password or database name is
+    /// reported at once with the server's message (the pool would retry quietly for a minute).
+    static func probe(_ postgres: PostgresClient.Configuration, tls mode: PostgresTLSMode, logger: Logger) async throws {
+        guard let host = postgres.host else { return }
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            switch mode {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+        } catch {
+            throw DatabaseError(message: "cannot set up TLS for PostgreSQL: \(error)")
+        }
+        var configuration = PostgresConnection.Configuration(host: host, port: postgres.port ?? 5432, username: postgres.username, password: postgres.password, database: postgres.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(Int64(postgres.options.connectTimeout.components.seconds))
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try await connection.close()
+        } catch {
+            throw DatabaseError(message: "cannot connect to PostgreSQL at \(host):\(postgres.port ?? 5432) as \(postgres.username): \(DatabaseError.describe(error)); check DATABASE_URL or POSTGRES_*")
         }
     }
 

@@ -11,12 +11,17 @@ public struct DatabaseConfiguration: Sendable {
     }
 
     public var backend: Backend
+    /// TLS for PostgreSQL as `sslmode` says: `disable`, `prefer` (default) or `require`.
+    /// Used by the start-up connection check, which reports the server's own error at once
+    /// instead of letting the pool retry in silence.
+    public var postgresTLS: PostgresTLSMode = .prefer
     /// PostgreSQL schema the kernel works in (`search_path`). Default `nil`: the server's default.
     /// Tests give each kernel its own schema so that suites can run side by side on one database.
     public var schema: String?
 
-    public init(backend: Backend, schema: String? = nil) {
+    public init(backend: Backend, schema: String? = nil, postgresTLS: PostgresTLSMode = .prefer) {
         self.backend = backend
+        self.postgresTLS = postgresTLS
         self.schema = schema
     }
 
@@ -58,14 +63,29 @@ public struct DatabaseConfiguration: Sendable {
     /// `ssl` is `true`/`require` (TLS required), `prefer`, or `false`/`disable`.
     public static func postgres(host: String, port: Int, user: String, password: String?, database: String?, ssl: String, key: String = "POSTGRES_SSL") throws -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS
-        switch ssl.lowercased() {
-        case "true", "1", "require", "verify-full", "verify-ca": tls = .require(.makeClientConfiguration())
-        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
-        case "false", "0", "disable": tls = .disable
-        default: throw ConfigurationError(key: key, reason: "must be true, false, require, prefer or disable, not '\(ssl)'")
+        switch PostgresTLSMode(sslmode: ssl) {
+        case .require: tls = .require(.makeClientConfiguration())
+        case .prefer: tls = .prefer(.makeClientConfiguration())
+        case .disable: tls = .disable
+        case nil: throw ConfigurationError(key: key, reason: "must be true, false, require, prefer or disable, not '\(ssl)'")
         }
         var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
         configuration.options = postgresOptions()
         return configuration
+    }
+}
+
+/// How a PostgreSQL connection uses TLS.
+public enum PostgresTLSMode: String, Sendable {
+    case disable, prefer, require
+
+    /// Reads libpq-style values: true/require/verify-*, prefer/allow, false/disable.
+    public init?(sslmode: String) {
+        switch sslmode.lowercased() {
+        case "true", "1", "require", "verify-full", "verify-ca": self = .require
+        case "prefer", "allow": self = .prefer
+        case "false", "0", "disable": self = .disable
+        default: return nil
+        }
     }
 }

@@ -1,0 +1,122 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
+
+/// A real `plinth` process, for tests of the command line and of several instances at once.
+final class PlinthProcess: Sendable {
+    let process: Process
+    private let output = SharedText()
+    private let stdoutText = SharedText()
+
+    /// The built `plinth` executable: `PLINTH_BINARY`, else `.build/debug/plinth` of this package.
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["PLINTH_BINARY"], !path.isEmpty { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/plinth").path
+    }
+
+    /// A clean environment: only what a shell would pass plus `extra`, so the developer's own
+    /// settings never leak into a test.
+    static func environment(_ extra: [String: String]) -> [String: String] {
+        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "PLINTH_LOG_FORMAT": "text", "LOG_LEVEL": "info"]
+        env.merge(extra) { $1 }
+        return env
+    }
+
+    init(_ arguments: [String], environment: [String: String], directory: String) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.environment = Self.environment(environment)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let err = Pipe()
+        let out = Pipe()
+        process.standardError = err
+        process.standardOutput = out
+        err.fileHandleForReading.readabilityHandler = { [output] handle in
+            let data = handle.availableData
+            if !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }
+        }
+        out.fileHandleForReading.readabilityHandler = { [stdoutText] handle in
+            let data = handle.availableData
+            if !data.isEmpty { stdoutText.append(String(decoding: data, as: UTF8.self)) }
+        }
+        try process.run()
+    }
+
+    /// What the process wrote to stderr (logs) so far.
+    var log: String { output.text }
+    var stdout: String { stdoutText.text }
+
+    /// Waits until stderr holds a line containing `text`; returns that line.
+    func waitForLine(containing text: String, timeout: Double = 60) async throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = log.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw ProcessTestError(message: "no line containing '\(text)' within \(timeout) s; log:\n\(log)")
+    }
+
+    /// Waits for the `listening` line and returns the base URL.
+    func waitUntilListening() async throws -> String {
+        let line = try await waitForLine(containing: "] listening ")
+        guard let range = line.range(of: #"url=\S+"#, options: .regularExpression) else { throw ProcessTestError(message: "no url in \(line)") }
+        return String(line[range].dropFirst(4))
+    }
+
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits for exit; returns the exit status.
+    func waitForExit(timeout: Double = 30) async throws -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            guard Date() < deadline else {
+                signal(SIGKILL)
+                throw ProcessTestError(message: "process did not exit within \(timeout) s; log:\n\(log)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await Task.sleep(for: .milliseconds(50)) // let the pipes drain
+        return process.terminationStatus
+    }
+
+    /// Runs a command to completion: (status, stdout, stderr).
+    static func run(_ arguments: [String], environment: [String: String] = [:], directory: String) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = try PlinthProcess(arguments, environment: environment, directory: directory)
+        let status = try await p.waitForExit(timeout: 120)
+        return (status, p.stdout, p.log)
+    }
+}
+
+struct ProcessTestError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// A fresh temporary folder, removed by the caller.
+func temporaryFolder() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("plinth-proc-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// GET `url` over a real connection; returns status, body and headers.
+func httpGet(_ url: String, headers: [String: String] = [:]) async throws -> (status: Int, body: String, headers: [String: String]) {
+    var request = URLRequest(url: URL(string: url)!)
+    for (key, value) in headers { request.setValue(value, forHTTPHeaderField: key) }
+    let (data, response) = try await URLSession.shared.data(for: request)
+    let http = response as! HTTPURLResponse
+    var fields: [String: String] = [:]
+    for (key, value) in http.allHeaderFields { fields["\(key)".lowercased()] = "\(value)" }
+    return (http.statusCode, String(decoding: data, as: UTF8.self), fields)
+}
+
+final class SharedText: Sendable {
+    private let value = Mutex("")
+    func append(_ text: String) { value.withLock { $0 += text } }
+    var text: String { value.withLock { $0 } }
+}
