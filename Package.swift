@@ -78,6 +78,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "plinth-bench",
+            dependencies: [
+                "PlinthKernel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/PlinthBench",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "PlinthKernelTests",
             dependencies: [

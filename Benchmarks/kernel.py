@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Kernel benchmarks, side by side in one run (release build):
+
+1. Throughput of a plugin route through the full kernel stack vs a bare Hummingbird route,
+   measured with wrk in alternating rounds; prints medians and the ratio (target >= 0.85).
+2. Time from process start to the first `/ready` 200 of `plinth serve` on SQLite with
+   migrations already applied (target < 500 ms); median of several starts.
+3. Idle RSS of `plinth serve` after boot.
+
+Usage: scripts/bench  (or Benchmarks/kernel.py --bin .build/release)
+"""
+import argparse, os, re, signal, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_ready(url, timeout=30.0, interval=0.002):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return True
+        except Exception:
+            pass
+        time.sleep(interval)
+    raise RuntimeError(f"{url} not ready within {timeout}s")
+
+
+def wrk(url, seconds, connections, threads=1):
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"{url}: {errors.group(1)} non-2xx responses")
+    return rps, p50, p99
+
+
+def start(cmd, env, cwd):
+    return subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop(proc):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=".build/release")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--seconds", type=int, default=8)
+    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--boots", type=int, default=9)
+    args = ap.parse_args()
+    bench = os.path.join(args.bin, "plinth-bench")
+    plinth = os.path.join(args.bin, "plinth")
+    work = tempfile.mkdtemp(prefix="plinth-bench-")
+    env = dict(os.environ, PLINTH_DATA_DIR=os.path.join(work, "data"), LOG_LEVEL="info", PLINTH_LOG_FORMAT="text")
+    env.pop("DATABASE_URL", None)
+
+    # 1. Throughput, alternating rounds so that machine noise hits both sides alike.
+    bare_port, kernel_port = free_port(), free_port()
+    bare = start([bench, "bare", str(bare_port)], env, work)
+    kernel = start([bench, "kernel", str(kernel_port)], env, work)
+    try:
+        wait_ready(f"http://127.0.0.1:{bare_port}/hello")
+        wait_ready(f"http://127.0.0.1:{kernel_port}/ready")
+        for port in (bare_port, kernel_port):  # warm-up
+            wrk(f"http://127.0.0.1:{port}/hello", 2, args.connections)
+        results = {"bare": [], "kernel": []}
+        for _ in range(args.rounds):
+            results["bare"].append(wrk(f"http://127.0.0.1:{bare_port}/hello", args.seconds, args.connections))
+            results["kernel"].append(wrk(f"http://127.0.0.1:{kernel_port}/hello", args.seconds, args.connections))
+    finally:
+        stop(bare)
+        stop(kernel)
+    med = {k: statistics.median(r[0] for r in v) for k, v in results.items()}
+    print(f"throughput ({args.rounds} rounds x {args.seconds}s, {args.connections} connections, wrk 1 thread)")
+    for k in ("bare", "kernel"):
+        rounds = ", ".join(f"{r[0]:.0f}" for r in results[k])
+        print(f"  {k:7s} median {med[k]:9.0f} req/s   rounds [{rounds}]   last p50 {results[k][-1][1]} p99 {results[k][-1][2]}")
+    print(f"  ratio kernel/bare: {med['kernel'] / med['bare']:.3f}   (target >= 0.85)")
+
+    # 2. Boot to /ready with migrations applied, and 3. idle RSS.
+    subprocess.run([plinth, "migrate", "up"], env=env, cwd=work, check=True, capture_output=True)
+    boots, rss = [], []
+    for _ in range(args.boots):
+        port = free_port()
+        t0 = time.monotonic()
+        proc = start([plinth, "serve"], dict(env, PORT=str(port)), work)
+        wait_ready(f"http://127.0.0.1:{port}/ready", interval=0.001)
+        boots.append((time.monotonic() - t0) * 1000)
+        time.sleep(1.0)
+        rss.append(rss_mb(proc.pid))
+        stop(proc)
+    print(f"boot to /ready 200 (SQLite, migrations applied, {args.boots} starts)")
+    print(f"  median {statistics.median(boots):.0f} ms   min {min(boots):.0f}   max {max(boots):.0f}   (target < 500 ms)")
+    print(f"idle RSS after boot: median {statistics.median(rss):.1f} MB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
