@@ -137,3 +137,48 @@ final class Concurrency: Sendable {
     func leave() { state.withLock { $0.now -= 1 } }
     var most: Int { state.withLock { $0.most } }
 }
+
+extension DatabaseTests {
+    @Test(arguments: TestBackend.all)
+    func nestedUseInsideWithConnectionReusesTheConnection(backend: TestBackend) async throws {
+        try await withDatabase(backend) { db in
+            // On SQLite's single connection this would wait for itself if nesting took a new one.
+            let n = try await withDeadline(seconds: 10) {
+                try await db.withConnection { _ in
+                    try await db.transaction { sql in try await sql.raw("INSERT INTO notes_items (id, body) VALUES ('n', 'nested')").run() }
+                    return try await db.sql.raw("SELECT COUNT(*) AS n FROM notes_items").first()!.decode(column: "n", as: Int.self)
+                }
+            }
+            #expect(n == 1)
+        }
+    }
+
+    @Test(arguments: TestBackend.all)
+    func taskOutlivingItsTransactionUsesItsOwnConnection(backend: TestBackend) async throws {
+        try await withDatabase(backend) { db in
+            let late = try await db.transaction { _ in
+                Task {
+                    try await Task.sleep(for: .milliseconds(100))
+                    // The transaction has committed by now; this must not use its connection.
+                    try await db.sql.raw("INSERT INTO notes_items (id, body) VALUES ('late', 'x')").run()
+                }
+            }
+            try await late.value
+            #expect(try await count(db) == 1)
+        }
+    }
+
+    @Test func deadlineDoesNotWaitForWorkThatIgnoresCancellation() async throws {
+        let started = ContinuousClock.now
+        await #expect(throws: DeadlineExceeded.self) {
+            try await withDeadline(seconds: 0.1) {
+                // A continuation resumed by a timer ignores cancellation, as careless plugin code might.
+                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                    DispatchQueue.global().asyncAfter(deadline: .now() + 3) { done.resume() }
+                }
+                return 1
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(1))
+    }
+}

@@ -27,18 +27,22 @@ import Testing
         func shutdown(_ context: PluginContext) async throws { LifecycleLog.record(key, "slow.shutdown") }
     }
 
-    @Test func inFlightRequestFinishesBeforePluginsShutDown() async throws {
-        let key = UUID().uuidString
-        let kernel = try TestKernel.makeKernel(plugins: [PluginEntry(SlowPlugin.self)], backend: .sqlite, environment: ["PLINTH_SLOW_KEY": key, "PLINTH_SHUTDOWN_TIMEOUT": "5"])
+    /// Serves like `plinth serve`, starts a slow request, triggers graceful shutdown while it is
+    /// in flight; returns the request's body, or nil when it was cut off.
+    func shutDownDuringRequest(key: String, deadline: String) async throws -> String? {
+        let kernel = try TestKernel.makeKernel(plugins: [PluginEntry(SlowPlugin.self)], backend: .sqlite, environment: ["PLINTH_SLOW_KEY": key, "PLINTH_SHUTDOWN_TIMEOUT": deadline])
         let ports = AsyncStream<Int>.makeStream()
-        let response = try await kernel.withRunning { running in
+        let timeout = kernel.configuration.shutdownTimeout
+        return try await kernel.withRunning { running in
             let app = running.makeApplication { ports.continuation.yield($0) }
-            let group = ServiceGroup(configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [], logger: running.logger))
+            var configuration = ServiceGroupConfiguration(services: [.init(service: app)], gracefulShutdownSignals: [], logger: running.logger)
+            configuration.maximumGracefulShutdownDuration = .milliseconds(Int(timeout * 1000))
+            let group = ServiceGroup(configuration: configuration)
             return try await withThrowingTaskGroup(of: String?.self) { tasks in
-                tasks.addTask { try await group.run(); return nil }
+                tasks.addTask { try? await group.run(); return nil }
                 var iterator = ports.stream.makeAsyncIterator()
                 let port = try #require(await iterator.next())
-                tasks.addTask { try await httpGet("http://127.0.0.1:\(port)/slow/work").body }
+                tasks.addTask { try? await httpGet("http://127.0.0.1:\(port)/slow/work").body }
                 while !LifecycleLog.steps(key).contains("request.started") { try await Task.sleep(for: .milliseconds(10)) }
                 await group.triggerGracefulShutdown()
                 var body: String?
@@ -46,7 +50,21 @@ import Testing
                 return body
             }
         }
-        #expect(response == "done")
+    }
+
+    @Test func inFlightRequestFinishesBeforePluginsShutDown() async throws {
+        let key = UUID().uuidString
+        #expect(try await shutDownDuringRequest(key: key, deadline: "5") == "done")
         #expect(LifecycleLog.steps(key) == ["request.started", "request.finished", "slow.shutdown"])
+    }
+
+    @Test func requestOutlivingTheDeadlineIsCutOffAndPluginsStillShutDown() async throws {
+        let key = UUID().uuidString
+        let started = ContinuousClock.now
+        #expect(try await shutDownDuringRequest(key: key, deadline: "150ms") == nil)
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(LifecycleLog.steps(key).first == "request.started")
+        #expect(LifecycleLog.steps(key).last == "slow.shutdown")
+        #expect(!LifecycleLog.steps(key).contains("request.finished"))
     }
 }

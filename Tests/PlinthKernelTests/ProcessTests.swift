@@ -69,7 +69,8 @@ import Testing
         #expect(badAction.status != 0)
     }
 
-    @Test func serveAnswersThenDrainsOnSIGTERM() async throws {
+    @Test(arguments: [SIGTERM, SIGINT])
+    func serveAnswersThenStopsCleanlyOnSignal(signal: Int32) async throws {
         let dir = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let server = try PlinthProcess(["serve"], environment: ["PORT": "0"], directory: dir)
@@ -80,7 +81,7 @@ import Testing
         let metrics = try await httpGet(url + "/metrics")
         #expect(metrics.status == 200 && metrics.body.contains("plinth_http_requests_total"))
         #expect(try await httpGet(url + "/missing").status == 404)
-        server.signal(SIGTERM)
+        server.signal(signal)
         #expect(try await server.waitForExit() == 0)
         #expect(server.log.contains("stopped serving; shutting plugins down"))
     }

@@ -104,3 +104,38 @@ import Testing
         }
     }
 }
+
+extension SessionTests {
+    struct FlashPlugin: SaaSPlugin {
+        static let manifest = PluginManifest(id: "flash", name: "F", version: "1.0.0")
+        init(context: PluginContext) throws {}
+        func mount(_ routes: PluginRoutes, context: PluginContext) throws {
+            try routes.post("login") { _, ctx in ctx.session.subject = "u1"; return "in" }
+            try routes.post("switch") { _, ctx in ctx.session.subject = "u2"; return "switched" }
+            try routes.post("logout") { _, ctx in
+                ctx.session.invalidate()
+                ctx.session["flash"] = "signed out"   // a write after logout must not revive the old session
+                return "out"
+            }
+            try routes.get("me") { _, ctx in ctx.session.subject ?? "anonymous" }
+        }
+    }
+
+    @Test(arguments: TestBackend.all)
+    func writingAfterLogoutStartsAFreshSessionAndSubjectChangeRotates(backend: TestBackend) async throws {
+        try await TestKernel.run(plugins: [PluginEntry(FlashPlugin.self)], backend: backend) { kernel in
+            try await kernel.test { client in
+                let first = try await client.execute(uri: "/flash/login", method: .post) { try #require(cookie($0)).pair }
+                // Changing the subject of a live session issues a new id and kills the old one.
+                let second = try await client.execute(uri: "/flash/switch", method: .post, headers: [.cookie: first]) { try #require(cookie($0)).pair }
+                #expect(second != first)
+                try await client.execute(uri: "/flash/me", method: .get, headers: [.cookie: first]) { #expect(String(buffer: $0.body) == "anonymous") }
+                try await client.execute(uri: "/flash/me", method: .get, headers: [.cookie: second]) { #expect(String(buffer: $0.body) == "u2") }
+                let third = try await client.execute(uri: "/flash/logout", method: .post, headers: [.cookie: second]) { try #require(cookie($0)).pair }
+                #expect(third != second)
+                try await client.execute(uri: "/flash/me", method: .get, headers: [.cookie: second]) { #expect(String(buffer: $0.body) == "anonymous") }
+                try await client.execute(uri: "/flash/me", method: .get, headers: [.cookie: third]) { #expect(String(buffer: $0.body) == "anonymous") }
+            }
+        }
+    }
+}

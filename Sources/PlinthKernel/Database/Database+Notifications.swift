@@ -5,11 +5,12 @@ import Synchronization
 
 extension Database {
     /// Sends `payload` to every listener of `channel`: PostgreSQL NOTIFY (every instance on the
-    /// database), or in-process on SQLite. Inside a transaction, PostgreSQL delivers it on commit.
+    /// database), or in-process on SQLite. Inside a transaction both deliver it on commit only.
     /// Payloads are limited to 7999 bytes by PostgreSQL.
     public func notify(channel: String, payload: String) async throws {
         switch driver {
         case .sqlite:
+            if let session = currentSession, session.scope.transaction, session.scope.holdBack(channel: channel, payload: payload) { return }
             localNotifications.send(channel: channel, payload: payload)
         case .postgres:
             try await sql.raw("SELECT pg_notify(\(bind: qualified(channel)), \(bind: payload))").run()

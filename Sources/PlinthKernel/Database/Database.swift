@@ -36,6 +36,7 @@ public final class Database: Sendable {
         let owner: ObjectIdentifier
         let sql: any SQLDatabase
         let tenant: String?
+        let scope: SessionScope
     }
 
     @TaskLocal static var session: Session?
@@ -151,12 +152,23 @@ public final class Database: Sendable {
     /// The tenant of the transaction the current task is in, if it is tenant-scoped.
     public static var currentTenant: String? { session?.tenant }
 
-    /// Runs `body` with one connection, or with the current task's transaction when there is one.
+    /// The current task's live session on this database, if any.
+    var currentSession: Session? {
+        guard let session = Self.session, session.owner == ObjectIdentifier(self), session.scope.isLive else { return nil }
+        return session
+    }
+
+    /// Runs `body` with one connection, or with the connection the current task already holds
+    /// (its transaction, or an enclosing `withConnection`), so nested use never waits for itself.
     public func withConnection<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        if let session = Self.session, session.owner == ObjectIdentifier(self) {
+        if let session = currentSession {
             return try await body(session.sql)
         }
-        return try await withOwnConnection(body)
+        return try await withOwnConnection { sql in
+            let session = Session(owner: ObjectIdentifier(self), sql: sql, tenant: nil, scope: SessionScope(transaction: false))
+            defer { session.scope.end() }
+            return try await Self.$session.withValue(session) { try await body(sql) }
+        }
     }
 
     func withOwnConnection<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
@@ -196,26 +208,35 @@ public final class Database: Sendable {
     }
 
     private func transaction<T>(tenant: String?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        if let session = Self.session, session.owner == ObjectIdentifier(self) {
+        if let session = currentSession, session.scope.transaction {
             if let tenant, session.tenant != tenant {
                 throw DatabaseError(message: "a transaction for tenant '\(tenant)' cannot join one for tenant '\(session.tenant ?? "none")'")
             }
             return try await body(session.sql)
         }
-        return try await withOwnConnection { sql in
-            try await sql.raw(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
-            do {
-                if let tenant, kind == .postgres {
-                    try await sql.raw("SELECT set_config('app.current_tenant', \(bind: tenant), true)").run()
-                }
-                let session = Session(owner: ObjectIdentifier(self), sql: sql, tenant: tenant)
-                let result = try await Self.$session.withValue(session) { try await body(sql) }
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                do { try await sql.raw("ROLLBACK").run() } catch { logger.warning("rollback failed: \(DatabaseError.describe(error))") }
-                throw error
+        if let session = currentSession {
+            // Inside withConnection: begin on the connection this task already holds.
+            return try await run(transactionOn: session.sql, tenant: tenant, body)
+        }
+        return try await withOwnConnection { sql in try await run(transactionOn: sql, tenant: tenant, body) }
+    }
+
+    private func run<T>(transactionOn sql: any SQLDatabase, tenant: String?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await sql.raw(kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+        let session = Session(owner: ObjectIdentifier(self), sql: sql, tenant: tenant, scope: SessionScope(transaction: true))
+        do {
+            if let tenant, kind == .postgres {
+                try await sql.raw("SELECT set_config('app.current_tenant', \(bind: tenant), true)").run()
             }
+            let result = try await Self.$session.withValue(session) { try await body(sql) }
+            try await sql.raw("COMMIT").run()
+            // SQLite's in-process notifications wait for the commit, as PostgreSQL's NOTIFY does.
+            for (channel, payload) in session.scope.end() { localNotifications.send(channel: channel, payload: payload) }
+            return result
+        } catch {
+            _ = session.scope.end()
+            do { try await sql.raw("ROLLBACK").run() } catch { logger.warning("rollback failed: \(DatabaseError.describe(error))") }
+            throw error
         }
     }
 

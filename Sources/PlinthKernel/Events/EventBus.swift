@@ -75,21 +75,43 @@ public final class EventBus: Sendable {
         stream.withLock { $0 = notifications }
     }
 
-    /// Delivers what arrives until graceful shutdown.
+    /// Delivers what arrives until graceful shutdown. A lost PostgreSQL listener is logged at
+    /// once and re-established with backoff (1 s doubling to 30 s); events published while it
+    /// was down are not replayed — the bus delivers at most once.
     func deliver() async throws {
-        guard let notifications = stream.withLock({ $0 }) else { return }
-        for try await text in notifications.cancelOnGracefulShutdown() {
-            guard let envelope = try? JSONDecoder().decode(EventEnvelope.self, from: Data(text.utf8)) else {
-                logger.warning("dropped a malformed event envelope")
-                continue
-            }
-            let targets = subscribers.withLock { $0.values.filter { $0.name == nil || $0.name == envelope.name }.map(\.continuation) }
-            for target in targets { target.yield(envelope) }
-            let matching = handlers.withLock { $0.filter { $0.name == envelope.name } }
-            for handler in matching {
-                do { try await handler.handle(envelope) } catch {
-                    logger.error("event handler failed", metadata: ["plugin": "\(handler.plugin)", "event": "\(envelope.name)", "error": "\(error)"])
+        var failures = 0
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                if stream.withLock({ $0 }) == nil { try await start() }
+                guard let notifications = stream.withLock({ $0 }) else { return }
+                for try await text in notifications.cancelOnGracefulShutdown() {
+                    failures = 0
+                    await dispatch(text)
                 }
+                if Task.isShuttingDownGracefully || Task.isCancelled { return }
+                throw DatabaseError(message: "the notification stream ended")
+            } catch {
+                if Task.isShuttingDownGracefully || Task.isCancelled { return }
+                stream.withLock { $0 = nil }
+                failures += 1
+                let wait = min(30.0, pow(2.0, Double(failures - 1)))
+                logger.error("event bus lost its database listener; reconnecting", metadata: ["error": "\(DatabaseError.describe(error))", "retry_in_s": "\(wait)"])
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+            }
+        }
+    }
+
+    private func dispatch(_ text: String) async {
+        guard let envelope = try? JSONDecoder().decode(EventEnvelope.self, from: Data(text.utf8)) else {
+            logger.warning("dropped a malformed event envelope")
+            return
+        }
+        let targets = subscribers.withLock { $0.values.filter { $0.name == nil || $0.name == envelope.name }.map(\.continuation) }
+        for target in targets { target.yield(envelope) }
+        let matching = handlers.withLock { $0.filter { $0.name == envelope.name } }
+        for handler in matching {
+            do { try await handler.handle(envelope) } catch {
+                logger.error("event handler failed", metadata: ["plugin": "\(handler.plugin)", "event": "\(envelope.name)", "error": "\(DatabaseError.describe(error))"])
             }
         }
     }

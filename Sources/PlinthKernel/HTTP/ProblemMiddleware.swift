@@ -37,10 +37,13 @@ struct ProblemMiddleware: RouterMiddleware {
             if error.status == .contentTooLarge {
                 return Problem(.contentTooLarge, detail: "the request body is larger than the \(context.maxUploadSize)-byte limit (PLINTH_MAX_BODY_SIZE)")
             }
-            if error.status == .badRequest, let body = error.body, body.contains("decod") || body.contains("JSON") || body.contains("key") {
+            // Hummingbird reports well-formed JSON of the wrong shape as 400 with these messages.
+            if error.status == .badRequest, let body = error.body,
+               ["Coding key `", "Value not found for `", "Type mismatch for `"].contains(where: body.hasPrefix) {
                 return Problem(.unprocessableContent, type: "validation", detail: body)
             }
-            return Problem(error.status, detail: error.body, headers: error.headers)
+            // A 5xx body may carry internals; clients get the generic detail.
+            return Problem(error.status, detail: error.status.code >= 500 ? nil : error.body, headers: error.headers)
         case is DecodingError:
             return Problem(.unprocessableContent, type: "validation", detail: "the request body does not match the expected shape")
         case let error as CircuitOpenError:
@@ -48,7 +51,8 @@ struct ProblemMiddleware: RouterMiddleware {
             headers[.retryAfter] = String(Int(error.retryAfter.rounded(.up)))
             return Problem(.serviceUnavailable, detail: "a dependency is unavailable; retry later", headers: headers)
         default:
-            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            // describe() gives the database's message without the SQL and bound values.
+            context.logger.error("unhandled error", metadata: ["error": "\(DatabaseError.describe(error))", "type": "\(type(of: error))"])
             return Problem(.internalServerError, detail: "an internal error occurred; quote the request id when reporting it")
         }
     }

@@ -25,7 +25,7 @@ struct RequestScopeMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let given = request.headers[.requestID]
-        context.requestID = given.flatMap { Self.isWellFormed($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
+        context.requestID = given.flatMap { Self.isWellFormed($0) ? $0 : nil } ?? RequestIDGenerator.next()
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
         context.maxUploadSize = maxBodySize
         if let tenant = request.headers[.tenantID] {

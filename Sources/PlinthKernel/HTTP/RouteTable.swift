@@ -10,6 +10,8 @@ public final class RouteTable: Sendable {
     }
     private let routes = Mutex<[Route]>([])
     private let owners = Mutex<[String: String]>([:])
+    /// Hummingbird endpoint path (as matched) → owner, filled on first use.
+    private let endpointOwners = Mutex<[String: String]>([:])
 
     public init() {}
 
@@ -33,7 +35,11 @@ public final class RouteTable: Sendable {
 
     /// The owner of a matched route, given Hummingbird's endpoint path.
     func plugin(method: String, endpoint: String) -> String? {
-        owners.withLock { $0[method + " " + Self.shape(endpoint)] }
+        let key = method + " " + endpoint
+        if let owner = endpointOwners.withLock({ $0[key] }) { return owner }
+        guard let owner = owners.withLock({ $0[method + " " + Self.shape(endpoint)] }) else { return nil }
+        endpointOwners.withLock { $0[key] = owner }
+        return owner
     }
 
     /// Methods with a route matching `path`, for 405 responses.

@@ -74,10 +74,13 @@ public final class Kernel: Sendable {
             let running = try await prepare(plugins: plugins, database: database, options: options)
             guard options.boot else { return try await body(running) }
             try await running.events.start()
+            var booted: [LoadedPlugin] = []
             for plugin in running.plugins {
                 do { try await plugin.instance.boot(plugin.context) } catch {
-                    throw KernelStartupError("plugin '\(plugin.id)' failed to boot: \(error)")
+                    await shutdown(booted)
+                    throw KernelStartupError("plugin '\(plugin.id)' failed to boot: \(DatabaseError.describe(error))")
                 }
+                booted.append(plugin)
                 plugin.context.logger.debug("booted")
             }
             var services: [any Service] = [EventBusService(bus: running.events), SessionPurgeService(store: running.sessions, interval: configuration.sessionPurgeInterval, logger: logger)]
@@ -120,7 +123,7 @@ public final class Kernel: Sendable {
             } catch let error as ConfigurationError {
                 throw KernelStartupError("plugin '\(entry.manifest.id)' is misconfigured: \(error.key) \(error.reason)")
             } catch {
-                throw KernelStartupError("plugin '\(entry.manifest.id)' (\(entry.origin)) failed to configure: \(error)")
+                throw KernelStartupError("plugin '\(entry.manifest.id)' (\(entry.origin)) failed to configure: \(DatabaseError.describe(error))")
             }
         }
 
@@ -139,7 +142,7 @@ public final class Kernel: Sendable {
         guard options.boot || options.mount else { return running }
         for plugin in loaded {
             do { try await plugin.instance.provide(plugin.context) } catch let error as KernelStartupError { throw error } catch {
-                throw KernelStartupError("plugin '\(plugin.id)' failed to provide its services: \(error)")
+                throw KernelStartupError("plugin '\(plugin.id)' failed to provide its services: \(DatabaseError.describe(error))")
             }
         }
         try running.mountRoutes()

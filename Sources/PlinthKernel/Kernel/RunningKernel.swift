@@ -22,19 +22,20 @@ public struct RunningKernel {
 
     /// Kernel middleware, kernel routes, then each plugin's routes (step 6).
     func mountRoutes() throws {
-        router.add(middleware: RequestScopeMiddleware(maxBodySize: configuration.maxBodySize))
-        router.add(middleware: TelemetryMiddleware(routes: routes, metrics: metrics, logger: logger))
-        router.add(middleware: ProblemMiddleware(routes: routes))
+        // CORS is outermost so that error responses, too, are readable by allowed browser origins.
         if !configuration.corsOrigins.isEmpty {
             router.add(middleware: CORSPolicyMiddleware(origins: Set(configuration.corsOrigins)))
         }
+        router.add(middleware: RequestScopeMiddleware(maxBodySize: configuration.maxBodySize))
+        router.add(middleware: TelemetryMiddleware(routes: routes, metrics: metrics, logger: logger))
+        router.add(middleware: ProblemMiddleware(routes: routes))
         router.add(middleware: BodyLimitMiddleware())
         router.add(middleware: SessionMiddleware(store: sessions, secure: configuration.secureCookies))
         try KernelRoutes(kernel: self).mount()
         for plugin in plugins {
             let pluginRoutes = PluginRoutes(plugin: plugin.id, basePath: plugin.entry.manifest.basePath, router: router, table: routes)
             do { try plugin.instance.mount(pluginRoutes, context: plugin.context) } catch let error as KernelStartupError { throw error } catch {
-                throw KernelStartupError("plugin '\(plugin.id)' failed to mount its routes: \(error)")
+                throw KernelStartupError("plugin '\(plugin.id)' failed to mount its routes: \(DatabaseError.describe(error))")
             }
         }
     }
@@ -70,7 +71,9 @@ struct ReadinessProbe: Sendable {
             try await withDeadline(seconds: timeout) { try await database.sql.raw("SELECT 1").run() }
             databaseHealth = .healthy
         } catch {
-            databaseHealth = .unhealthy(error is DeadlineExceeded ? "\(error)" : DatabaseError.describe(error))
+            // The server's message can name hosts and roles; it goes to the log, not to anonymous callers.
+            database.logger.error("readiness: database check failed", metadata: ["error": "\(DatabaseError.describe(error))"])
+            databaseHealth = .unhealthy(error is DeadlineExceeded ? "\(error)" : "database unavailable; see the server log")
         }
         let pluginHealth = await withTaskGroup(of: (String, PluginHealth).self) { group in
             for plugin in plugins {

@@ -129,6 +129,10 @@ public struct Migrator: Sendable {
         let appliedAt = ISO8601DateFormatter().string(from: Date())
         do {
             try await database.transaction { sql in
+                // Another process on the same SQLite file (plinth migrate up beside serve) may have
+                // applied it meanwhile; the write transaction makes this check reliable.
+                let done = try await sql.raw("SELECT 1 AS done FROM plinth_migrations WHERE plugin = \(bind: plugin) AND name = \(bind: migration.name)").first()
+                guard done == nil else { return }
                 for statement in migration.up.statements(for: database.kind) {
                     try await sql.raw(SQLQueryString(statement)).run()
                 }

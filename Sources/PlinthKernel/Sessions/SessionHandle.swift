@@ -17,6 +17,8 @@ public final class SessionHandle: Sendable {
         var record: SessionRecord?
         var dirty = false
         var rotate = false
+        /// A session ended in this request, deleted by the middleware even if a new one starts.
+        var ended: String?
         var invalidate = false
     }
     let state: Mutex<State>
@@ -28,10 +30,15 @@ public final class SessionHandle: Sendable {
     /// Whether a live session came with the request.
     public var exists: Bool { state.withLock { $0.record != nil } }
 
-    /// The signed-in subject, if any. Setting it creates the session when there is none.
+    /// The signed-in subject, if any. Setting it creates the session when there is none; changing
+    /// it on an existing session also gives the session a new id (no session fixation at login).
     public var subject: String? {
         get { state.withLock { $0.record?.subject } }
-        set { mutate { $0.subject = newValue } }
+        set {
+            let changed = state.withLock { $0.id != nil && $0.record?.subject != newValue }
+            mutate { $0.subject = newValue }
+            if changed { rotate() }
+        }
     }
 
     public subscript(key: String) -> String? {
@@ -42,8 +49,18 @@ public final class SessionHandle: Sendable {
     /// Issue a new id for this session at the end of the request; the old id stops working.
     public func rotate() { state.withLock { $0.rotate = true } }
 
-    /// End the session server-side and clear the cookie.
-    public func invalidate() { state.withLock { $0.invalidate = true; $0.dirty = false } }
+    /// End the session server-side and clear the cookie. Writing to the session afterwards
+    /// starts a new, empty one with a new id.
+    public func invalidate() {
+        state.withLock { state in
+            state.ended = state.id ?? state.ended
+            state.id = nil
+            state.record = nil
+            state.dirty = false
+            state.rotate = false
+            state.invalidate = true
+        }
+    }
 
     private func mutate(_ change: (inout SessionRecord) -> Void) {
         state.withLock { state in
@@ -51,7 +68,6 @@ public final class SessionHandle: Sendable {
             change(&record)
             state.record = record
             state.dirty = true
-            state.invalidate = false
         }
     }
 }

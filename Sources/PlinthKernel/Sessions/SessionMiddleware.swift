@@ -21,8 +21,8 @@ struct SessionMiddleware: RouterMiddleware {
         context.session = handle
         var response = try await next(request, context)
         let state = handle.state.withLock { $0 }
-        if state.invalidate {
-            if let id = state.id { try await store.destroy(id) }
+        if let ended = state.ended { try await store.destroy(ended) }
+        if state.invalidate && !state.dirty {
             if presented != nil { response.headers.append(HTTPField(name: .setCookie, value: cookie("", maxAge: 0))) }
         } else if let id = state.id, state.record != nil {
             if state.dirty, let record = state.record { try await store.save(id, data: record.data, subject: record.subject) }

@@ -15,9 +15,8 @@ public struct JSONLogHandler: LogHandler {
         self.write = write
     }
 
-    public static let standardError: @Sendable (String) -> Void = { line in
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
+    /// Writes the line to standard error with one `write(2)`.
+    public static let standardError: @Sendable (String) -> Void = { LogLineWriter.writeStandardError($0) }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -29,26 +28,24 @@ public struct JSONLogHandler: LogHandler {
         let message = event.message
         var explicit = event.metadata
         if let error = event.error { explicit = (explicit ?? [:]).merging(["error": .string("\(error)")]) { $1 } }
-        var fields: [String: Any] = [:]
         var merged = metadataProvider?.get() ?? [:]
         merged.merge(metadata) { $1 }
         merged.merge(explicit ?? [:]) { $1 }
-        for (key, value) in merged { fields[key] = Self.json(value) }
-        fields["time"] = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
-        fields["level"] = level.rawValue
-        fields["label"] = label
-        fields["message"] = message.description
-        if let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), let text = String(data: data, encoding: .utf8) {
-            write(text)
+        var line = "{\"time\":\"" + LogLineWriter.timestamp() + "\",\"level\":\"" + level.rawValue + "\",\"label\":" + LogLineWriter.jsonString(label)
+        line += ",\"message\":" + LogLineWriter.jsonString(message.description)
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) where !["time", "level", "label", "message"].contains(key) {
+            line += "," + LogLineWriter.jsonString(key) + ":" + Self.json(value)
         }
+        write(line + "}")
     }
 
-    static func json(_ value: Logger.Metadata.Value) -> Any {
+    /// A metadata value as JSON: strings as strings, arrays and dictionaries nested.
+    static func json(_ value: Logger.Metadata.Value) -> String {
         switch value {
-        case .string(let s): s
-        case .stringConvertible(let s): s.description
-        case .array(let a): a.map(json)
-        case .dictionary(let d): d.mapValues(json)
+        case .string(let s): LogLineWriter.jsonString(s)
+        case .stringConvertible(let s): LogLineWriter.jsonString(s.description)
+        case .array(let a): "[" + a.map(json).joined(separator: ",") + "]"
+        case .dictionary(let d): "{" + d.sorted { $0.key < $1.key }.map { LogLineWriter.jsonString($0.key) + ":" + json($0.value) }.joined(separator: ",") + "}"
         }
     }
 }

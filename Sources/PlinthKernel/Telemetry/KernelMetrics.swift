@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 
 /// The kernel's Prometheus metrics, served as text on `/metrics`.
 ///
@@ -7,6 +8,12 @@ import Prometheus
 /// that libraries and plugins record through swift-metrics appear on `/metrics` too.
 public final class KernelMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
+    /// The registry validates and hashes labels on every lookup; requests reuse their collectors.
+    private let requestCollectors = Mutex<[RequestKey: (Counter, DurationHistogram)]>([:])
+
+    struct RequestKey: Hashable {
+        let plugin: String, method: String, route: String, status: Int
+    }
     static let latencyBuckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10)]
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -15,15 +22,24 @@ public final class KernelMetrics: Sendable {
 
     /// Counts a finished request and records its latency, labelled by plugin, route and status.
     public func requestFinished(plugin: String, method: String, route: String, status: Int, duration: Duration) {
-        registry.makeCounter(
+        let key = RequestKey(plugin: plugin, method: method, route: route, status: status)
+        if let (counter, histogram) = requestCollectors.withLock({ $0[key] }) {
+            counter.increment()
+            histogram.record(duration)
+            return
+        }
+        let counter = registry.makeCounter(
             descriptor: .init(namespace: "plinth", subsystem: "http", metricName: "requests", unitName: "total", helpText: "HTTP requests by plugin, route and status"),
             labels: [("plugin", plugin), ("method", method), ("route", route), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
+        )
+        let histogram = registry.makeDurationHistogram(
             descriptor: .init(namespace: "plinth", subsystem: "http", metricName: "request_duration", unitName: "seconds", helpText: "HTTP request latency"),
             labels: [("plugin", plugin), ("route", route)],
             buckets: Self.latencyBuckets
-        ).record(duration)
+        )
+        requestCollectors.withLock { $0[key] = (counter, histogram) }
+        counter.increment()
+        histogram.record(duration)
     }
 
     public func migrationApplied(plugin: String, duration: Duration) {

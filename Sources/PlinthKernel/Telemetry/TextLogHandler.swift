@@ -30,12 +30,13 @@ public struct TextLogHandler: LogHandler {
         var merged = metadataProvider?.get() ?? [:]
         merged.merge(metadata) { $1 }
         merged.merge(explicit ?? [:]) { $1 }
-        let time = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withFullTime, .withFractionalSeconds])
+        let time = LogLineWriter.timestamp()
         let pairs = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.escape($0.value.description))" }
         write(([time, level.rawValue.uppercased(), "[\(label)]", Self.escape(message.description, quoteSpaces: false)] + pairs).joined(separator: " "))
     }
 
     static func escape(_ text: String, quoteSpaces: Bool = true) -> String {
+        if !text.isEmpty, LogLineWriter.isPlain(text, allowSpaces: !quoteSpaces) { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -43,6 +44,7 @@ public struct TextLogHandler: LogHandler {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case "\"" where quoteSpaces: out += "\\\""
+            case "\\" where quoteSpaces: out += "\\\\"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7f { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
             }
