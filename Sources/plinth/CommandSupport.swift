@@ -9,9 +9,12 @@ enum CommandSupport {
     static func run(_ body: () async throws -> Void) async throws {
         do {
             try await body()
+            LogSink.standardError.flush()
         } catch let exit as ExitCode {
+            LogSink.standardError.flush()
             throw exit
         } catch {
+            LogSink.standardError.flush()
             FileHandle.standardError.write(Data("plinth: \(message(for: error))\n".utf8))
             throw ExitCode(1)
         }

@@ -45,6 +45,8 @@ struct Serve: AsyncParsableCommand {
                 try await group.run()
                 logger.notice("stopped serving; shutting plugins down")
             }
+            logger.notice("stopped")
+            LogSink.standardError.flush()
         }
     }
 }

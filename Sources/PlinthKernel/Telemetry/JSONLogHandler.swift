@@ -15,8 +15,8 @@ public struct JSONLogHandler: LogHandler {
         self.write = write
     }
 
-    /// Writes the line to standard error with one `write(2)`.
-    public static let standardError: @Sendable (String) -> Void = { LogLineWriter.writeStandardError($0) }
+    /// Queues the line for standard error (see ``LogSink``).
+    public static let standardError: @Sendable (String) -> Void = { LogSink.standardError.write($0) }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -28,15 +28,31 @@ public struct JSONLogHandler: LogHandler {
         let message = event.message
         var explicit = event.metadata
         if let error = event.error { explicit = (explicit ?? [:]).merging(["error": .string("\(error)")]) { $1 } }
-        var merged = metadataProvider?.get() ?? [:]
-        merged.merge(metadata) { $1 }
-        merged.merge(explicit ?? [:]) { $1 }
+        let merged = Self.merge(provider: metadataProvider, handler: metadata, explicit: explicit)
         var line = "{\"time\":\"" + LogLineWriter.timestamp() + "\",\"level\":\"" + level.rawValue + "\",\"label\":" + LogLineWriter.jsonString(label)
         line += ",\"message\":" + LogLineWriter.jsonString(message.description)
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) where !["time", "level", "label", "message"].contains(key) {
+        for (key, value) in merged where !["time", "level", "label", "message"].contains(key) {
             line += "," + LogLineWriter.jsonString(key) + ":" + Self.json(value)
         }
         write(line + "}")
+    }
+
+    /// Provider, handler and call-site metadata (later wins), sorted by key; avoids building
+    /// merged dictionaries on the common paths.
+    static func merge(provider: Logger.MetadataProvider?, handler: Logger.Metadata, explicit: Logger.Metadata?) -> [(key: String, value: Logger.Metadata.Value)] {
+        var pairs: [(key: String, value: Logger.Metadata.Value)]
+        let provided = provider?.get() ?? [:]
+        let call = explicit ?? [:]
+        if provided.isEmpty {
+            pairs = handler.compactMap { call[$0.key] == nil ? ($0.key, $0.value) : nil } + call.map { ($0.key, $0.value) }
+        } else {
+            var merged = provided
+            merged.merge(handler) { $1 }
+            merged.merge(call) { $1 }
+            pairs = merged.map { ($0.key, $0.value) }
+        }
+        pairs.sort { $0.key < $1.key }
+        return pairs
     }
 
     /// A metadata value as JSON: strings as strings, arrays and dictionaries nested.

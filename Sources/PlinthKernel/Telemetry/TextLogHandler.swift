@@ -27,12 +27,11 @@ public struct TextLogHandler: LogHandler {
         let message = event.message
         var explicit = event.metadata
         if let error = event.error { explicit = (explicit ?? [:]).merging(["error": .string("\(error)")]) { $1 } }
-        var merged = metadataProvider?.get() ?? [:]
-        merged.merge(metadata) { $1 }
-        merged.merge(explicit ?? [:]) { $1 }
-        let time = LogLineWriter.timestamp()
-        let pairs = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.escape($0.value.description))" }
-        write(([time, level.rawValue.uppercased(), "[\(label)]", Self.escape(message.description, quoteSpaces: false)] + pairs).joined(separator: " "))
+        var line = LogLineWriter.timestamp() + " " + level.rawValue.uppercased() + " [" + label + "] " + Self.escape(message.description, quoteSpaces: false)
+        for (key, value) in JSONLogHandler.merge(provider: metadataProvider, handler: metadata, explicit: explicit) {
+            line += " " + key + "=" + Self.escape(value.description)
+        }
+        write(line)
     }
 
     static func escape(_ text: String, quoteSpaces: Bool = true) -> String {
