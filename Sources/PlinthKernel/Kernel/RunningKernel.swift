@@ -26,10 +26,7 @@ public struct RunningKernel {
         if !configuration.corsOrigins.isEmpty {
             router.add(middleware: CORSPolicyMiddleware(origins: Set(configuration.corsOrigins)))
         }
-        router.add(middleware: RequestScopeMiddleware(maxBodySize: configuration.maxBodySize))
-        router.add(middleware: TelemetryMiddleware(routes: routes, metrics: metrics, logger: logger))
-        router.add(middleware: ProblemMiddleware(routes: routes))
-        router.add(middleware: BodyLimitMiddleware())
+        router.add(middleware: KernelRequestMiddleware(routes: routes, metrics: metrics, logger: logger, maxBodySize: configuration.maxBodySize))
         router.add(middleware: SessionMiddleware(store: sessions, secure: configuration.secureCookies))
         try KernelRoutes(kernel: self).mount()
         for plugin in plugins {

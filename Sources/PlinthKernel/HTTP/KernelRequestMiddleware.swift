@@ -3,37 +3,62 @@ import Hummingbird
 import Logging
 import Tracing
 
-/// One access-log line, the request metrics and a server span per request, each tagged with
-/// the owning plugin, the route pattern, the tenant and the request id.
-struct TelemetryMiddleware: RouterMiddleware {
+/// The kernel's request pipeline, one middleware so that every request pays for one hop:
+/// request scope (id, tenant, body limit), a server span when a tracer is set up, errors
+/// mapped to problem+json, then metrics and one access-log line tagged with the owning plugin,
+/// route, tenant and request id.
+struct KernelRequestMiddleware: RouterMiddleware {
     typealias Context = PlinthRequestContext
     let routes: RouteTable
     let metrics: KernelMetrics
     let logger: Logger
+    let maxBodySize: Int
+    var problems: ProblemMapper { ProblemMapper(routes: routes) }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
+        var context = context
+        if let problem = RequestScope.prepare(request, &context, maxBodySize: maxBodySize) {
+            var response = problem.response(instance: request.uri.path, requestID: context.requestID)
+            response.headers[.requestID] = context.requestID
+            finish(request, context, status: Int(response.status.code), started: started, span: nil)
+            return response
+        }
+        let prepared = context
         guard !(InstrumentationSystem.tracer is NoOpTracer) else {
             // No tracer bootstrapped (no OTLP endpoint): skip building a span nobody records.
-            var status = 500
-            defer { finish(request, context, status: status, started: started, span: nil) }
-            let response = try await next(request, context)
-            status = Int(response.status.code)
+            let response = await respond(request, prepared, next)
+            finish(request, prepared, status: Int(response.status.code), started: started, span: nil)
             return response
         }
         var serviceContext = ServiceContext.current ?? .topLevel
         InstrumentationSystem.instrument.extract(request.headers, into: &serviceContext, using: HTTPFieldsExtractor())
-        return try await InstrumentationSystem.tracer.withSpan("\(request.method.rawValue) \(request.uri.path)", context: serviceContext, ofKind: .server) { span in
+        return await InstrumentationSystem.tracer.withSpan("\(request.method.rawValue) \(request.uri.path)", context: serviceContext, ofKind: .server) { span in
             span.attributes["http.request.method"] = request.method.rawValue
             span.attributes["url.path"] = request.uri.path
-            span.attributes["plinth.request_id"] = context.requestID
-            if let tenant = context.tenantID { span.attributes["plinth.tenant"] = tenant }
-            var status = 500
-            defer { finish(request, context, status: status, started: started, span: span) }
-            let response = try await next(request, context)
-            status = Int(response.status.code)
+            span.attributes["plinth.request_id"] = prepared.requestID
+            if let tenant = prepared.tenantID { span.attributes["plinth.tenant"] = tenant }
+            let response = await respond(request, prepared, next)
+            finish(request, prepared, status: Int(response.status.code), started: started, span: span)
             return response
         }
+    }
+
+    /// The route's response, or the problem its error maps to; always tagged with the request id.
+    func respond(_ request: Request, _ context: Context, _ next: (Request, Context) async throws -> Response) async -> Response {
+        var response: Response
+        do {
+            // A declared length over the limit is refused before the body is read; bodies without
+            // one are cut off by `collect(upTo: context.maxUploadSize)` and decoding.
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > context.maxUploadSize {
+                throw HTTPError(.contentTooLarge)
+            }
+            response = try await next(request, context)
+        } catch {
+            response = problems.problem(for: error, request: request, context: context).response(instance: request.uri.path, requestID: context.requestID)
+        }
+        response.headers[.requestID] = context.requestID
+        return response
     }
 
     /// Records the request's metrics and access-log line, and completes its span.

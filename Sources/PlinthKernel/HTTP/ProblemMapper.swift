@@ -3,24 +3,14 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Turns every error into `application/problem+json`: ``Problem`` as given, Hummingbird's
-/// `HTTPError` by its status, decoding failures as 422, anything else as 500 with the error
-/// logged and a generic detail. An unmatched path whose pattern exists for other methods gets
-/// 405 with `Allow`.
-struct ProblemMiddleware: RouterMiddleware {
-    typealias Context = PlinthRequestContext
+/// Maps every error to a ``Problem`` for an `application/problem+json` response: ``Problem`` as
+/// given, Hummingbird's `HTTPError` by its status, well-formed JSON of the wrong shape as 422,
+/// anything else as 500 with the error logged and a generic detail. An unmatched path whose
+/// pattern exists for other methods gets 405 with `Allow`.
+struct ProblemMapper {
     let routes: RouteTable
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch {
-            let problem = problem(for: error, request: request, context: context)
-            return problem.response(instance: request.uri.path, requestID: context.requestID)
-        }
-    }
-
-    func problem(for error: any Error, request: Request, context: Context) -> Problem {
+    func problem(for error: any Error, request: Request, context: PlinthRequestContext) -> Problem {
         switch error {
         case let problem as Problem:
             return problem

@@ -1,0 +1,37 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension HTTPField.Name {
+    /// `x-request-id`
+    public static let requestID = Self("x-request-id")!
+    /// `x-tenant-id`
+    public static let tenantID = Self("x-tenant-id")!
+}
+
+/// Sets up what every later middleware and route relies on: the request id (a well-formed
+/// `x-request-id` of 1–128 `A-Z a-z 0-9 . _ -`, or a new one) on the context and logger; the
+/// tenant claimed by `x-tenant-id`; the body size limit.
+enum RequestScope {
+    static func isWellFormed(_ id: String) -> Bool {
+        (1...128).contains(id.utf8.count) && id.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b == 0x2e || b == 0x5f || b == 0x2d
+        }
+    }
+
+    /// Fills the context; returns a problem when the request is malformed (bad tenant header).
+    static func prepare(_ request: Request, _ context: inout PlinthRequestContext, maxBodySize: Int) -> Problem? {
+        let given = request.headers[.requestID]
+        context.requestID = given.flatMap { isWellFormed($0) ? $0 : nil } ?? RequestIDGenerator.next()
+        context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        context.maxUploadSize = maxBodySize
+        if let tenant = request.headers[.tenantID] {
+            guard tenant.utf8.count <= 64, isWellFormed(tenant), !tenant.contains(".") else {
+                return Problem(.badRequest, type: "invalid-tenant", detail: "x-tenant-id must be 1-64 characters of A-Z, a-z, 0-9, '_' and '-'")
+            }
+            context.tenantID = tenant
+            context.logger[metadataKey: "tenant"] = .string(tenant)
+        }
+        return nil
+    }
+}
