@@ -39,6 +39,13 @@ enum CommandSupport {
         Logger(label: label, factory: LogHandlers.factory(format: configuration.logFormat, level: configuration.logLevel))
     }
 
+    /// A kernel for commands that print results: its logger only shows warnings and errors.
+    static func makeQuietKernel(_ configuration: KernelConfiguration) -> Kernel {
+        var quiet = configuration
+        quiet.logLevel = max(configuration.logLevel, .warning)
+        return makeKernel(configuration, logger: makeLogger(quiet))
+    }
+
     static func makeKernel(_ configuration: KernelConfiguration, logger: Logger, metrics: KernelMetrics = KernelMetrics()) -> Kernel {
         Kernel(configuration: configuration, discovery: [PluginCatalog(DefaultPlugins.entries)], logger: logger, metrics: metrics)
     }

@@ -33,9 +33,7 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         try await CommandSupport.run {
             let configuration = try await CommandSupport.loadConfiguration()
-            var quiet = configuration
-            quiet.logLevel = max(configuration.logLevel, .warning)
-            let kernel = CommandSupport.makeKernel(configuration, logger: CommandSupport.makeLogger(quiet))
+            let kernel = CommandSupport.makeQuietKernel(configuration)
             try await kernel.withRunning(options: .init(migrate: false, boot: false, mount: false)) { running in
                 let migrator = running.migrator
                 let rows: [MigrationStatus]

@@ -8,9 +8,7 @@ struct Routes: AsyncParsableCommand {
     func run() async throws {
         try await CommandSupport.run {
             let configuration = try await CommandSupport.loadConfiguration()
-            var quiet = configuration
-            quiet.logLevel = max(configuration.logLevel, .warning)
-            let kernel = CommandSupport.makeKernel(configuration, logger: CommandSupport.makeLogger(quiet))
+            let kernel = CommandSupport.makeQuietKernel(configuration)
             try await kernel.withRunning(options: .init(migrate: false, boot: false)) { running in
                 let rows = running.routes.all.sorted { ($0.path, $0.method) < ($1.path, $1.method) }.map { [$0.method, $0.path, $0.plugin] }
                 Table.print(header: ["METHOD", "PATH", "PLUGIN"], rows: rows)

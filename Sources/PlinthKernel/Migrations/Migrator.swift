@@ -170,16 +170,16 @@ public struct Migrator: Sendable {
 
     private func ensureTable() async throws {
         let durationType = database.kind == .sqlite ? "REAL" : "DOUBLE PRECISION"
-        try await database.sql.raw(SQLQueryString("""
+        try await database.sql.raw("""
             CREATE TABLE IF NOT EXISTS plinth_migrations (
                 plugin TEXT NOT NULL,
                 name TEXT NOT NULL,
                 checksum TEXT NOT NULL,
                 applied_at TEXT NOT NULL,
-                duration_ms \(durationType) NOT NULL,
+                duration_ms \(unsafeRaw: durationType) NOT NULL,
                 PRIMARY KEY (plugin, name)
             )
-            """)).run()
+            """).run()
     }
 
     private func recorded() async throws -> [String: [String: Record]] {

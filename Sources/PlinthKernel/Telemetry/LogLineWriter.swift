@@ -33,20 +33,6 @@ enum LogLineWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Writes `line` and a newline to standard error in one call.
-    static func writeStandardError(_ line: String) {
-        var text = line
-        text.append("\n")
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(2, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
-    }
-
     /// Whether `text` needs escaping in a log value (control characters, quotes, backslashes, spaces).
     static func isPlain(_ text: String, allowSpaces: Bool) -> Bool {
         text.utf8.allSatisfy { b in b >= 0x20 && b != 0x7f && b != 0x22 && b != 0x5c && (allowSpaces || b != 0x20) }
@@ -54,12 +40,18 @@ enum LogLineWriter {
 
     /// A JSON string literal for `text`.
     static func jsonString(_ text: String) -> String {
-        if isPlain(text, allowSpaces: true) { return "\"" + text + "\"" }
-        var out = "\""
+        "\"" + escape(text, quotes: true) + "\""
+    }
+
+    /// `text` with control characters escaped (`\n`, `\r`, `\t`, `\u00XX`) so that no value can
+    /// start a forged line; with `quotes`, also `"` and `\`.
+    static func escape(_ text: String, quotes: Bool) -> String {
+        if isPlain(text, allowSpaces: true) || (!quotes && !text.utf8.contains { $0 < 0x20 || $0 == 0x7f }) { return text }
+        var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
+            case "\"" where quotes: out += "\\\""
+            case "\\" where quotes: out += "\\\\"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
@@ -67,6 +59,6 @@ enum LogLineWriter {
                 if scalar.value < 0x20 || scalar.value == 0x7f { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
             }
         }
-        return out + "\""
+        return out
     }
 }

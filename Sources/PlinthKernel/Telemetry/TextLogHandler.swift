@@ -34,20 +34,11 @@ public struct TextLogHandler: LogHandler {
         write(line)
     }
 
+    /// A message as is but for control characters; a value quoted when it holds spaces, quotes
+    /// or backslashes.
     static func escape(_ text: String, quoteSpaces: Bool = true) -> String {
-        if !text.isEmpty, LogLineWriter.isPlain(text, allowSpaces: !quoteSpaces) { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\"" where quoteSpaces: out += "\\\""
-            case "\\" where quoteSpaces: out += "\\\\"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7f { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return quoteSpaces && (out.contains(" ") || out.isEmpty) ? "\"\(out)\"" : out
+        guard quoteSpaces else { return LogLineWriter.escape(text, quotes: false) }
+        if !text.isEmpty, LogLineWriter.isPlain(text, allowSpaces: false) { return text }
+        return "\"" + LogLineWriter.escape(text, quotes: true) + "\""
     }
 }
