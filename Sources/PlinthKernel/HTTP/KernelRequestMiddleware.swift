@@ -3,19 +3,32 @@ import Hummingbird
 import Logging
 import Tracing
 
-/// The kernel's request pipeline, one middleware so that every request pays for one hop:
-/// request scope (id, tenant, body limit), a server span when a tracer is set up, errors
-/// mapped to problem+json, then metrics and one access-log line tagged with the owning plugin,
-/// route, tenant and request id.
+/// The kernel's request pipeline, as one middleware so that a request pays for one hop:
+/// 1. CORS: preflights answered; allowed origins get CORS headers on every response, errors too.
+/// 2. Request scope: id, tenant, body limit (``RequestScope``).
+/// 3. A server span, when a tracer is set up.
+/// 4. Body limit, session loaded from its cookie, the route, the session written back
+///    (``SessionCookies``); any error mapped to problem+json (``ProblemMapper``).
+/// 5. Metrics and one access-log line tagged with plugin, route, tenant and request id.
 struct KernelRequestMiddleware: RouterMiddleware {
     typealias Context = PlinthRequestContext
     let routes: RouteTable
     let metrics: KernelMetrics
     let logger: Logger
     let maxBodySize: Int
+    let cors: CORSPolicy
+    let sessions: SessionCookies
     var problems: ProblemMapper { ProblemMapper(routes: routes) }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let corsHeaders = cors.headers(for: request)
+        if let corsHeaders, let preflight = cors.preflight(request, headers: corsHeaders) { return preflight }
+        var response = await handleScoped(request, context: context, next: next)
+        if let corsHeaders { response.headers.append(contentsOf: corsHeaders) }
+        return response
+    }
+
+    func handleScoped(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async -> Response {
         let started = ContinuousClock.now
         var context = context
         if let problem = RequestScope.prepare(request, &context, maxBodySize: maxBodySize) {
@@ -53,7 +66,11 @@ struct KernelRequestMiddleware: RouterMiddleware {
             if let length = request.headers[.contentLength].flatMap(Int.init), length > context.maxUploadSize {
                 throw HTTPError(.contentTooLarge)
             }
+            var context = context
+            let (session, presented) = try await sessions.load(request)
+            context.session = session
             response = try await next(request, context)
+            try await sessions.commit(session, presented: presented, to: &response)
         } catch {
             response = problems.problem(for: error, request: request, context: context).response(instance: request.uri.path, requestID: context.requestID)
         }

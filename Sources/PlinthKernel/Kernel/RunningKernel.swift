@@ -22,12 +22,11 @@ public struct RunningKernel {
 
     /// Kernel middleware, kernel routes, then each plugin's routes (step 6).
     func mountRoutes() throws {
-        // CORS is outermost so that error responses, too, are readable by allowed browser origins.
-        if !configuration.corsOrigins.isEmpty {
-            router.add(middleware: CORSPolicyMiddleware(origins: Set(configuration.corsOrigins)))
-        }
-        router.add(middleware: KernelRequestMiddleware(routes: routes, metrics: metrics, logger: logger, maxBodySize: configuration.maxBodySize))
-        router.add(middleware: SessionMiddleware(store: sessions, secure: configuration.secureCookies))
+        router.add(middleware: KernelRequestMiddleware(
+            routes: routes, metrics: metrics, logger: logger, maxBodySize: configuration.maxBodySize,
+            cors: CORSPolicy(origins: Set(configuration.corsOrigins)),
+            sessions: SessionCookies(store: sessions, secure: configuration.secureCookies)
+        ))
         try KernelRoutes(kernel: self).mount()
         for plugin in plugins {
             let pluginRoutes = PluginRoutes(plugin: plugin.id, basePath: plugin.entry.manifest.basePath, router: router, table: routes)

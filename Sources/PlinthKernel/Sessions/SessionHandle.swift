@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The current request's session, shared by reference so that what a handler changes is seen
-/// by ``SessionMiddleware`` when it writes the response.
+/// by the kernel when it writes the response (``SessionCookies``).
 ///
 /// ```swift
 /// router.post("login") { request, context in

@@ -57,7 +57,7 @@ public final class LogSink: Sendable {
     private func run() {
         while true {
             wake.lock()
-            while pending.withLock({ $0.isEmpty }) { wake.wait(until: Date().addingTimeInterval(1)) }
+            while pending.withLock({ $0.isEmpty }) { _ = wake.wait(until: Date().addingTimeInterval(1)) }
             wake.unlock()
             // Let concurrent requests add their lines, then write them with one call.
             usleep(500)

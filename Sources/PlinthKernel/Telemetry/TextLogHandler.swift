@@ -27,12 +27,24 @@ public struct TextLogHandler: LogHandler {
         let message = event.message
         var explicit = event.metadata
         if let error = event.error { explicit = (explicit ?? [:]).merging(["error": .string("\(error)")]) { $1 } }
-        var line = LogLineWriter.timestamp() + " " + level.rawValue.uppercased() + " [" + label + "] " + Self.escape(message.description, quoteSpaces: false)
+        var line = LogLineWriter.timestamp()
+        line.reserveCapacity(160)
+        line += " "
+        line += Self.levelNames[level] ?? level.rawValue
+        line += " ["
+        line += label
+        line += "] "
+        line += Self.escape(message.description, quoteSpaces: false)
         for (key, value) in JSONLogHandler.merge(provider: metadataProvider, handler: metadata, explicit: explicit) {
-            line += " " + key + "=" + Self.escape(value.description)
+            line += " "
+            line += key
+            line += "="
+            line += Self.escape(value.description)
         }
         write(line)
     }
+
+    static let levelNames: [Logger.Level: String] = Dictionary(uniqueKeysWithValues: Logger.Level.allCases.map { ($0, $0.rawValue.uppercased()) })
 
     /// A message as is but for control characters; a value quoted when it holds spaces, quotes
     /// or backslashes.

@@ -6,20 +6,21 @@ import Hummingbird
 ///
 /// The cookie is `HttpOnly; SameSite=Lax; Path=/`, plus `Secure` and the `__Host-` prefix when
 /// `API_BASE_URL` is https.
-struct SessionMiddleware: RouterMiddleware {
-    typealias Context = PlinthRequestContext
+struct SessionCookies: Sendable {
     let store: SessionStore
     let secure: Bool
 
     var cookieName: String { secure ? "__Host-plinth_session" : "plinth_session" }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var context = context
+    /// The request's session (empty when no live session cookie came with it).
+    func load(_ request: Request) async throws -> (handle: SessionHandle, presented: String?) {
         let presented = request.cookies[cookieName]?.value
         let record = try await presented.asyncMap { try await store.load($0) } ?? nil
-        let handle = SessionHandle(id: presented, record: record)
-        context.session = handle
-        var response = try await next(request, context)
+        return (SessionHandle(id: presented, record: record), presented)
+    }
+
+    /// Writes what the route did to the session, and the cookie that goes with it.
+    func commit(_ handle: SessionHandle, presented: String?, to response: inout Response) async throws {
         let state = handle.state.withLock { $0 }
         if let ended = state.ended { try await store.destroy(ended) }
         if state.invalidate && !state.dirty {
@@ -33,7 +34,6 @@ struct SessionMiddleware: RouterMiddleware {
             let id = try await store.create(data: record.data, subject: record.subject)
             response.headers.append(HTTPField(name: .setCookie, value: cookie(id, maxAge: Int(store.expiry))))
         }
-        return response
     }
 
     func cookie(_ value: String, maxAge: Int) -> String {
