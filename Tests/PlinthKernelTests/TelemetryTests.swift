@@ -1,7 +1,8 @@
+import Logging
 import Foundation
 import HTTPTypes
 import Hummingbird
-import PlinthKernel
+@testable import PlinthKernel
 import PlinthTesting
 import Testing
 
@@ -41,5 +42,28 @@ import Testing
         captured.logger().info("login failed", metadata: ["user": "eve\r\nINFO forged line"])
         #expect(captured.all.count == 1)
         #expect(captured.all[0].contains(#"user="eve\r\nINFO forged line""#))
+    }
+}
+
+extension TelemetryTests {
+    @Test(arguments: ["text", "json"])
+    func accessLineFastPathMatchesTheGeneralPath(format: String) {
+        // The kernel's handlers write access lines without swift-log's metadata dictionaries;
+        // the result must be what logging the same fields as metadata writes.
+        let fast = LogCapture(format: format)
+        let general = LogCapture(format: format)
+        let fields: Logger.Metadata = [
+            "request_id": "r-1", "method": "GET", "path": "/a b\r\n", "status": .stringConvertible(200),
+            "duration_ms": "1.25", "plugin": "notes", "tenant": "acme",
+        ]
+        general.logger().info("request", metadata: fields)
+        let logger = fast.logger()
+        let handler = logger.handler as? any AccessLogFormatting
+        #expect(handler?.writeAccess(AccessLogLine(requestID: "r-1", method: "GET", path: "/a b\r\n", status: 200, duration: "1.25", plugin: "notes", tenant: "acme"), label: "plinth") == true)
+        func withoutTime(_ line: String) -> String {
+            line.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"#, with: "T", options: .regularExpression)
+        }
+        #expect(fast.all.map(withoutTime) == general.all.map(withoutTime))
+        #expect(fast.all.count == 1 && !fast.all[0].contains("\n"))
     }
 }

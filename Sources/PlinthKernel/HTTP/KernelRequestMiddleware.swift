@@ -19,6 +19,18 @@ struct KernelRequestMiddleware: RouterMiddleware {
     let cors: CORSPolicy
     let sessions: SessionCookies
     var problems: ProblemMapper { ProblemMapper(routes: routes) }
+    /// The logger's handler when it can write access lines directly (the kernel's own handlers).
+    let accessWriter: (any AccessLogFormatting)?
+
+    init(routes: RouteTable, metrics: KernelMetrics, logger: Logger, maxBodySize: Int, cors: CORSPolicy, sessions: SessionCookies) {
+        self.routes = routes
+        self.metrics = metrics
+        self.logger = logger
+        self.maxBodySize = maxBodySize
+        self.cors = cors
+        self.sessions = sessions
+        self.accessWriter = logger.handler as? any AccessLogFormatting
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let corsHeaders = cors.headers(for: request)
@@ -97,13 +109,12 @@ struct KernelRequestMiddleware: RouterMiddleware {
         metrics.requestFinished(plugin: plugin, method: request.method.rawValue, route: route, status: status, duration: duration)
         guard logger.logLevel <= .info else { return }
         let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
-        var metadata: Logger.Metadata = [
-            "request_id": .string(context.requestID), "method": .string(request.method.rawValue),
-            "path": .string(request.uri.path), "status": .stringConvertible(status),
-            "duration_ms": .string("\(micros / 1000).\(String(micros % 1000 / 10 + 100).dropFirst())"), "plugin": .string(plugin),
-        ]
-        if let tenant = context.tenantID { metadata["tenant"] = .string(tenant) }
-        logger.info("request", metadata: metadata)
+        let line = AccessLogLine(
+            requestID: context.requestID, method: request.method.rawValue, path: request.uri.path, status: status,
+            duration: "\(micros / 1000).\(String(micros % 1000 / 10 + 100).dropFirst())", plugin: plugin, tenant: context.tenantID
+        )
+        if let fast = accessWriter, fast.writeAccess(line, label: logger.label) { return }
+        logger.info("request", metadata: line.metadata)
     }
 }
 
