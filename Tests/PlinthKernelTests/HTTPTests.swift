@@ -218,3 +218,29 @@ import Testing
         }
     }
 }
+
+extension HTTPTests {
+    struct Tagged: SaaSPlugin {
+        static let manifest = PluginManifest(id: "tagged", name: "T", version: "1.0.0")
+        init(context: PluginContext) throws {}
+        func mount(_ routes: PluginRoutes, context: PluginContext) throws {
+            try routes.get("plain") { _, ctx in
+                ctx.logger.info("handled")
+                return ctx.pluginID
+            }
+            routes.add(middleware: RequireHeaderMiddleware(name: "x-key"))
+            try routes.get("guarded") { _, ctx in ctx.pluginID }
+        }
+    }
+
+    @Test func requestsAndTheirLogLinesAreTaggedWithThePlugin() async throws {
+        let logs = LogCapture()
+        try await TestKernel.run(plugins: [PluginEntry(Tagged.self)], backend: .sqlite, logs: logs) { kernel in
+            try await kernel.test { client in
+                try await client.execute(uri: "/tagged/plain", method: .get, headers: [.requestID: "tag-1"]) { #expect(String(buffer: $0.body) == "tagged") }
+                try await client.execute(uri: "/tagged/guarded", method: .get, headers: [HTTPField.Name("x-key")!: "1"]) { #expect(String(buffer: $0.body) == "tagged") }
+            }
+        }
+        #expect(logs.lines(containing: "handled", "plugin=tagged", "request_id=tag-1").count == 1)
+    }
+}

@@ -15,17 +15,29 @@ public struct PluginRoutes {
     public let basePath: String
     let group: RouterGroup<PlinthRequestContext>
     let table: RouteTable
+    /// Set once the plugin adds middleware: from then on a scope middleware tags requests
+    /// before the plugin's middleware sees them; until then each handler tags its own request,
+    /// which saves a middleware hop on every request.
+    private let scoped = ScopeFlag()
+
+    final class ScopeFlag {
+        var added = false
+    }
 
     init(plugin: String, basePath: String, router: Router<PlinthRequestContext>, table: RouteTable) {
         self.plugin = plugin
         self.basePath = basePath
         self.table = table
-        self.group = router.group(RouterPath(basePath)).add(middleware: PluginScopeMiddleware(plugin: plugin))
+        self.group = router.group(RouterPath(basePath))
     }
 
     /// Adds middleware for the plugin's routes added after this call.
     @discardableResult
     public func add(middleware: any MiddlewareProtocol<Request, Response, PlinthRequestContext>) -> PluginRoutes {
+        if !scoped.added {
+            group.add(middleware: PluginScopeMiddleware(plugin: plugin))
+            scoped.added = true
+        }
         group.add(middleware: middleware)
         return self
     }
@@ -36,7 +48,14 @@ public struct PluginRoutes {
     public func on(_ path: String, method: HTTPRequest.Method, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes {
         let full = Self.join(basePath, path)
         try table.claim(method: method.rawValue, path: full, plugin: plugin)
-        group.on(RouterPath(path), method: method, use: handler)
+        if scoped.added {
+            group.on(RouterPath(path), method: method, use: handler)
+        } else {
+            let plugin = self.plugin
+            group.on(RouterPath(path), method: method) { request, context in
+                try await handler(request, PluginScopeMiddleware.tag(context, plugin: plugin))
+            }
+        }
         return self
     }
 
@@ -57,9 +76,13 @@ struct PluginScopeMiddleware: RouterMiddleware {
     typealias Context = PlinthRequestContext
     let plugin: String
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try await next(request, Self.tag(context, plugin: plugin))
+    }
+
+    static func tag(_ context: Context, plugin: String) -> Context {
         var context = context
         context.pluginID = plugin
         context.logger[metadataKey: "plugin"] = .string(plugin)
-        return try await next(request, context)
+        return context
     }
 }
