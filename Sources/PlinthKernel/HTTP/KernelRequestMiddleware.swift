@@ -21,6 +21,9 @@ struct KernelRequestMiddleware: RouterMiddleware {
     var problems: ProblemMapper { ProblemMapper(routes: routes) }
     /// The logger's handler when it can write access lines directly (the kernel's own handlers).
     let accessWriter: (any AccessLogFormatting)?
+    /// Whether a tracer was bootstrapped (`plinth serve` does so before the kernel mounts routes);
+    /// read once because the global tracer sits behind a lock.
+    let tracing: Bool
 
     init(routes: RouteTable, metrics: KernelMetrics, logger: Logger, maxBodySize: Int, cors: CORSPolicy, sessions: SessionCookies) {
         self.routes = routes
@@ -30,6 +33,7 @@ struct KernelRequestMiddleware: RouterMiddleware {
         self.cors = cors
         self.sessions = sessions
         self.accessWriter = logger.handler as? any AccessLogFormatting
+        self.tracing = !(InstrumentationSystem.tracer is NoOpTracer)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -50,7 +54,7 @@ struct KernelRequestMiddleware: RouterMiddleware {
             return response
         }
         let prepared = context
-        guard !(InstrumentationSystem.tracer is NoOpTracer) else {
+        guard tracing else {
             // No tracer bootstrapped (no OTLP endpoint): skip building a span nobody records.
             let response = await respond(request, prepared, next)
             finish(request, prepared, status: Int(response.status.code), started: started, span: nil)
