@@ -244,3 +244,33 @@ extension HTTPTests {
         #expect(logs.lines(containing: "handled", "plugin=tagged", "request_id=tag-1").count == 1)
     }
 }
+
+extension HTTPTests {
+    @Test func readyIs503WhenTheDatabaseDoesNotAnswer() async throws {
+        try await TestKernel.run(plugins: [PluginEntry(NotesPlugin.self)], backend: .sqlite, environment: ["PLINTH_HEALTH_TIMEOUT": "200ms"]) { kernel in
+            let database = kernel.database
+            let release = AsyncStream<Void>.makeStream()
+            let holding = AsyncStream<Void>.makeStream()
+            // A long write transaction holds SQLite's only connection, as a stuck database would.
+            let holder = Task {
+                try await database.transaction { _ in
+                    holding.continuation.yield()
+                    for await _ in release.stream { break }
+                }
+            }
+            for await _ in holding.stream { break }
+            try await kernel.test { client in
+                try await client.execute(uri: "/ready", method: .get) { response async throws in
+                    #expect(response.status == .serviceUnavailable)
+                    let body = try json(response.body)
+                    let db = body["database"] as? [String: Any]
+                    #expect(db?["healthy"] as? Bool == false)
+                    #expect(db?["detail"] as? String == "no answer within 0.2 s")
+                }
+                try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+            }
+            release.continuation.yield()
+            try await holder.value
+        }
+    }
+}
