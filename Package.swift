@@ -89,6 +89,21 @@ let package = Package(
             path: "Benchmarks/PlinthBench",
             swiftSettings: strict
         ),
+        // Plugins/ is SwiftPM's folder for package plugins, so every target there names its path.
+        .target(
+            name: "PlinthStorage",
+            dependencies: [
+                "PlinthKernel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Plugins/Storage",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PlinthStorageTests",
+            dependencies: ["PlinthStorage"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "PlinthKernelTests",
             dependencies: [
