@@ -1,8 +1,10 @@
 import PlinthKernel
+import PlinthStorage
 
 /// The plugins compiled into this `plinth` binary. Plugins scaffolded inside this repository
 /// are added here, one line each.
 enum DefaultPlugins {
     static let entries: [PluginEntry] = [
+        PluginEntry(StoragePlugin.self),
     ]
 }

@@ -64,17 +64,20 @@ public struct SigV4Signer: Sendable {
     // MARK: Presigning
 
     /// A presigned URL (`https://host/path?...&X-Amz-Signature=...`) valid for `expires`
-    /// seconds from `date`; only `host` is signed and the payload is `UNSIGNED-PAYLOAD`.
-    public func presignedURL(method: String, host: String, path: String, query: [(String, String)] = [], expires: Int, date: Date, scheme: String = "https") -> String {
+    /// seconds from `date`. `host` is always signed, plus any `headers` (a presigned PUT signs
+    /// `content-type`, which the uploader must then send as given); the payload is
+    /// `UNSIGNED-PAYLOAD`.
+    public func presignedURL(method: String, host: String, path: String, query: [(String, String)] = [], expires: Int, date: Date, scheme: String = "https", headers: [(String, String)] = []) -> String {
         let stamp = Self.timestamps(date)
+        let signedHeaders = [("host", host)] + headers.map { ($0.0.lowercased(), $0.1) }
         var parameters = query
         parameters.append(("X-Amz-Algorithm", Self.algorithm))
         parameters.append(("X-Amz-Credential", "\(credentials.accessKeyID)/\(scope(stamp.short))"))
         parameters.append(("X-Amz-Date", stamp.long))
         parameters.append(("X-Amz-Expires", String(expires)))
         if let token = credentials.sessionToken { parameters.append(("X-Amz-Security-Token", token)) }
-        parameters.append(("X-Amz-SignedHeaders", "host"))
-        let canonical = canonicalRequest(method: method, path: path, query: parameters, headers: [("host", host)], payloadHash: Self.unsignedPayload)
+        parameters.append(("X-Amz-SignedHeaders", Set(signedHeaders.map(\.0)).sorted().joined(separator: ";")))
+        let canonical = canonicalRequest(method: method, path: path, query: parameters, headers: signedHeaders, payloadHash: Self.unsignedPayload)
         let signature = self.signature(canonicalRequest: canonical.request, date: stamp)
         return "\(scheme)://\(host)\(canonicalPath(path))?\(canonicalQuery(parameters))&X-Amz-Signature=\(signature)"
     }

@@ -79,10 +79,15 @@ struct KernelRequestMiddleware: RouterMiddleware {
         do {
             // A declared length over the limit is refused before the body is read; bodies without
             // one are cut off by `collect(upTo: context.maxUploadSize)` and decoding.
-            if let length = request.headers[.contentLength].flatMap(Int.init), length > context.maxUploadSize {
-                throw HTTPError(.contentTooLarge)
-            }
             var context = context
+            // Only a body over the kernel's limit pays for the lookup of a route's own limit.
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > context.maxUploadSize {
+                if let limit = routes.bodyLimit(method: request.method.rawValue, path: request.uri.path) {
+                    context.maxUploadSize = limit.bytes
+                    context.maxUploadSetting = limit.setting
+                }
+                if length > context.maxUploadSize { throw HTTPError(.contentTooLarge) }
+            }
             let (session, presented) = try await sessions.load(request)
             context.session = session
             response = try await next(request, context)

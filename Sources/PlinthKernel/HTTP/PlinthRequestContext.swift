@@ -16,6 +16,8 @@ public struct PlinthRequestContext: RequestContext {
     public var session: SessionHandle
     /// Largest body a handler may collect; `PLINTH_MAX_BODY_SIZE` (default 10 MiB).
     public var maxUploadSize: Int = 10 << 20
+    /// The setting that sets ``maxUploadSize`` for this route, named in 413 responses.
+    public var maxUploadSetting: String = "PLINTH_MAX_BODY_SIZE"
     /// Values plugins attach to the request, keyed by type.
     public var values = RequestValues()
 

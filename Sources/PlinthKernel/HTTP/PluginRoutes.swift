@@ -42,18 +42,27 @@ public struct PluginRoutes {
         return self
     }
 
-    /// Adds a route at `path` (relative to the base path; `:name` or `{name}` for parameters).
+    /// Adds a route at `path` (relative to the base path; `:name` or `{name}` for parameters,
+    /// `**` for the rest of the path).
+    /// - Parameter bodyLimit: the largest body this route accepts; default the kernel's
+    ///   `PLINTH_MAX_BODY_SIZE`. Upload routes that stream their body raise it.
     /// - Throws: ``KernelStartupError`` when another plugin (or this one) has the same route.
     @discardableResult
-    public func on(_ path: String, method: HTTPRequest.Method, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes {
+    public func on(_ path: String, method: HTTPRequest.Method, bodyLimit: RouteBodyLimit? = nil, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes {
         let full = Self.join(basePath, path)
-        try table.claim(method: method.rawValue, path: full, plugin: plugin)
-        if scoped.added {
+        try table.claim(method: method.rawValue, path: full, plugin: plugin, bodyLimit: bodyLimit)
+        if scoped.added && bodyLimit == nil {
             group.on(RouterPath(path), method: method, use: handler)
         } else {
             let plugin = self.plugin
+            let tagged = !scoped.added
             group.on(RouterPath(path), method: method) { request, context in
-                try await handler(request, PluginScopeMiddleware.tag(context, plugin: plugin))
+                var context = tagged ? PluginScopeMiddleware.tag(context, plugin: plugin) : context
+                if let bodyLimit {
+                    context.maxUploadSize = bodyLimit.bytes
+                    context.maxUploadSetting = bodyLimit.setting
+                }
+                return try await handler(request, context)
             }
         }
         return self

@@ -25,7 +25,7 @@ struct ProblemMapper {
                 return Problem(.notFound, detail: error.body ?? (allowed.isEmpty ? "no route matches \(request.method) \(request.uri.path)" : nil))
             }
             if error.status == .contentTooLarge {
-                return Problem(.contentTooLarge, detail: "the request body is larger than the \(context.maxUploadSize)-byte limit (PLINTH_MAX_BODY_SIZE)")
+                return Problem(.contentTooLarge, detail: "the request body is larger than the \(context.maxUploadSize)-byte limit (\(context.maxUploadSetting))")
             }
             // Hummingbird reports well-formed JSON of the wrong shape as 400 with these messages.
             if error.status == .badRequest, let body = error.body,

@@ -10,6 +10,8 @@ public final class RouteTable: Sendable {
     }
     private let routes = Mutex<[Route]>([])
     private let owners = Mutex<[String: String]>([:])
+    /// Routes with their own body limit, by method.
+    private let bodyLimits = Mutex<[(method: String, pattern: [Substring], limit: RouteBodyLimit)]>([])
     /// Hummingbird endpoint path (as matched) → owner, filled on first use.
     private let endpointOwners = Mutex<[String: String]>([:])
 
@@ -19,7 +21,7 @@ public final class RouteTable: Sendable {
 
     /// Records a route. - Throws: ``KernelStartupError`` naming both owners when the method and
     /// path shape are taken (`/items/:id` and `/items/{key}` are the same shape).
-    func claim(method: String, path: String, plugin: String) throws {
+    func claim(method: String, path: String, plugin: String, bodyLimit: RouteBodyLimit? = nil) throws {
         let key = method + " " + Self.shape(path)
         let existing: String? = owners.withLock { owners in
             if let owner = owners[key] { return owner }
@@ -31,6 +33,15 @@ public final class RouteTable: Sendable {
             throw KernelStartupError("route \(method) \(path) is claimed by \(who); change one plugin's base path (PluginManifest.basePath) or route")
         }
         routes.withLock { $0.append(Route(method: method, path: path, plugin: plugin)) }
+        if let bodyLimit { bodyLimits.withLock { $0.append((method, Self.segments(path), bodyLimit)) } }
+    }
+
+    /// The body limit of the route matching the request, if that route set its own.
+    func bodyLimit(method: String, path: String) -> RouteBodyLimit? {
+        let segments = Self.segments(path)
+        return bodyLimits.withLock { limits in
+            limits.first { $0.method == method && Self.matches(pattern: $0.pattern, segments) }?.limit
+        }
     }
 
     /// The owner of a matched route, given Hummingbird's endpoint path.
@@ -72,5 +83,16 @@ public final class RouteTable: Sendable {
             if index == pattern.count - 1 { return i == path.count }
         }
         return pattern.isEmpty && path.isEmpty
+    }
+}
+
+/// A route's own request-body limit and the setting that controls it (named in 413 answers).
+public struct RouteBodyLimit: Sendable, Hashable {
+    public var bytes: Int
+    public var setting: String
+
+    public init(bytes: Int, setting: String) {
+        self.bytes = bytes
+        self.setting = setting
     }
 }

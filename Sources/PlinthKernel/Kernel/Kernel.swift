@@ -115,6 +115,7 @@ public final class Kernel: Sendable {
             pluginLogger[metadataKey: "plugin"] = .string(entry.manifest.id)
             let context = PluginContext(
                 manifest: entry.manifest, config: PluginConfig(pluginID: entry.manifest.id, environment: configuration.source),
+                kernel: KernelSettings(configuration),
                 logger: pluginLogger, database: database, events: events, audit: audit, sessions: sessions,
                 clock: clock, metrics: metrics, services: services, backgroundServices: background
             )

@@ -8,6 +8,8 @@ public struct PluginContext: Sendable {
     public let manifest: PluginManifest
     public var id: String { manifest.id }
     public let config: PluginConfig
+    /// Kernel settings plugins build on (data directory, public URL, environment).
+    public let kernel: KernelSettings
     public let logger: Logger
     public let database: Database
     public let events: EventBus

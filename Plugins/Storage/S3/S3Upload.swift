@@ -1,0 +1,128 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// An upload to S3 that holds at most the multipart threshold plus the parts in flight:
+/// below `multipartThreshold` it is one PutObject; above it, a multipart upload whose parts of
+/// `partSize` bytes go out while the next part is read (two at a time), aborted on any failure.
+actor S3Upload: BlobUpload {
+    let client: S3Client
+    let key: String
+    let contentType: String?
+    var buffer = ByteBuffer()
+    var size = 0
+    var uploadID: String?
+    var nextPart = 1
+    var inFlight: [Task<(Int, String), any Error>] = []
+    var done: [(Int, String)] = []
+    var closed = false
+    /// Parts uploading at once while the next is read; two keeps the link busy at ~15 MiB held.
+    static let concurrentParts = 2
+
+    init(client: S3Client, key: String, contentType: String?) {
+        self.client = client
+        self.key = key
+        self.contentType = contentType
+    }
+
+    func write(_ chunk: ByteBuffer) async throws {
+        guard !closed else { throw BlobStoreError.backend(status: 0, code: "UploadClosed", message: "write after finish or abort") }
+        var chunk = chunk
+        size += chunk.readableBytes
+        buffer.writeBuffer(&chunk)
+        if uploadID == nil && buffer.readableBytes >= client.settings.multipartThreshold {
+            try await start()
+        }
+        while uploadID != nil && buffer.readableBytes >= client.settings.partSize {
+            let part = buffer.readSlice(length: client.settings.partSize)!
+            try await send(part)
+        }
+        if buffer.readableBytes == 0 { buffer.clear() } else if buffer.readerIndex > client.settings.partSize { buffer.discardReadBytes() }
+    }
+
+    func finish() async throws -> BlobInfo {
+        guard !closed else { throw BlobStoreError.backend(status: 0, code: "UploadClosed", message: "finish after finish or abort") }
+        closed = true
+        var headers: [(String, String)] = []
+        if let contentType { headers.append(("content-type", contentType)) }
+        guard let uploadID else {
+            let response = try await client.send(.PUT, key: key, headers: headers, body: buffer)
+            buffer = ByteBuffer()
+            return BlobInfo(key: key, size: size, contentType: contentType, etag: response.headers.first(name: "etag"), lastModified: Date())
+        }
+        do {
+            if buffer.readableBytes > 0 {
+                let last = buffer
+                buffer = ByteBuffer()
+                try await send(last)
+            }
+            for task in inFlight { done.append(try await task.value) }
+            inFlight = []
+            let xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                + done.sorted { $0.0 < $1.0 }.map { "<Part><PartNumber>\($0.0)</PartNumber><ETag>\(S3XML.escape($0.1))</ETag></Part>" }.joined()
+                + "</CompleteMultipartUpload>"
+            let response = try await client.send(.POST, key: key, query: [("uploadId", uploadID)], headers: [("content-type", "application/xml")], body: ByteBuffer(string: xml))
+            // S3 can answer 200 and report the failure in the body.
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            if let code = S3XML.first("Code", in: text) { throw BlobStoreError.backend(status: 200, code: code, message: S3XML.first("Message", in: text) ?? "") }
+            return BlobInfo(key: key, size: size, contentType: contentType, etag: S3XML.first("ETag", in: text), lastModified: Date())
+        } catch {
+            await abortMultipart()
+            throw error
+        }
+    }
+
+    func abort() async {
+        guard !closed || uploadID != nil else { return }
+        closed = true
+        buffer = ByteBuffer()
+        await abortMultipart()
+    }
+
+    private func start() async throws {
+        var headers: [(String, String)] = []
+        if let contentType { headers.append(("content-type", contentType)) }
+        let response = try await client.send(.POST, key: key, query: [("uploads", "")], headers: headers)
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        guard let id = S3XML.first("UploadId", in: text) else {
+            throw BlobStoreError.backend(status: 200, code: "NoUploadId", message: "CreateMultipartUpload answered without an UploadId")
+        }
+        uploadID = id
+    }
+
+    private func send(_ part: ByteBuffer) async throws {
+        guard let uploadID else { return }
+        if inFlight.count >= Self.concurrentParts {
+            let oldest = inFlight.removeFirst()
+            do { done.append(try await oldest.value) } catch {
+                await abortMultipart()
+                throw error
+            }
+        }
+        let number = nextPart
+        nextPart += 1
+        let client = self.client
+        let key = self.key
+        inFlight.append(Task {
+            let response = try await client.send(.PUT, key: key, query: [("partNumber", String(number)), ("uploadId", uploadID)], body: part)
+            guard let etag = response.headers.first(name: "etag") else {
+                throw BlobStoreError.backend(status: 200, code: "NoETag", message: "UploadPart \(number) answered without an ETag")
+            }
+            return (number, etag)
+        })
+    }
+
+    private func abortMultipart() async {
+        for task in inFlight { task.cancel() }
+        for task in inFlight { _ = try? await task.value }
+        inFlight = []
+        guard let uploadID else { return }
+        self.uploadID = nil
+        closed = true
+        do {
+            _ = try await client.send(.DELETE, key: key, query: [("uploadId", uploadID)], accept: [200, 204])
+        } catch {
+            client.logger.warning("could not abort multipart upload; a bucket lifecycle rule should remove it", metadata: ["key": "\(key)", "error": "\(error)"])
+        }
+    }
+}
