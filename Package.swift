@@ -115,10 +115,15 @@ let package = Package(
             name: "PlinthStorageTests",
             dependencies: [
                 "PlinthStorage", "PlinthKernel", "PlinthTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            exclude: ["Scripts"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PlinthKernel
+import PlinthTesting
 import Synchronization
 import Testing
 

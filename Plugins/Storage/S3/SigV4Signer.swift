@@ -70,16 +70,21 @@ public struct SigV4Signer: Sendable {
     public func presignedURL(method: String, host: String, path: String, query: [(String, String)] = [], expires: Int, date: Date, scheme: String = "https", headers: [(String, String)] = []) -> String {
         let stamp = Self.timestamps(date)
         let signedHeaders = [("host", host)] + headers.map { ($0.0.lowercased(), $0.1) }
-        var parameters = query
-        parameters.append(("X-Amz-Algorithm", Self.algorithm))
-        parameters.append(("X-Amz-Credential", "\(credentials.accessKeyID)/\(scope(stamp.short))"))
-        parameters.append(("X-Amz-Date", stamp.long))
-        parameters.append(("X-Amz-Expires", String(expires)))
-        if let token = credentials.sessionToken { parameters.append(("X-Amz-Security-Token", token)) }
-        parameters.append(("X-Amz-SignedHeaders", Set(signedHeaders.map(\.0)).sorted().joined(separator: ";")))
-        let canonical = canonicalRequest(method: method, path: path, query: parameters, headers: signedHeaders, payloadHash: Self.unsignedPayload)
+        var auth: [(String, String)] = [
+            ("X-Amz-Algorithm", Self.algorithm),
+            ("X-Amz-Credential", "\(credentials.accessKeyID)/\(scope(stamp.short))"),
+            ("X-Amz-Date", stamp.long),
+            ("X-Amz-Expires", String(expires)),
+            ("X-Amz-SignedHeaders", Set(signedHeaders.map(\.0)).sorted().joined(separator: ";")),
+        ]
+        if let token = credentials.sessionToken { auth.append(("X-Amz-Security-Token", token)) }
+        let canonical = canonicalRequest(method: method, path: path, query: query + auth, headers: signedHeaders, payloadHash: Self.unsignedPayload)
         let signature = self.signature(canonicalRequest: canonical.request, date: stamp)
-        return "\(scheme)://\(host)\(canonicalPath(path))?\(canonicalQuery(parameters))&X-Amz-Signature=\(signature)"
+        // The signature covers the sorted parameters; the URL lists them as botocore and the
+        // AWS CLI do (operation parameters, then the auth ones in this order), so URLs compare equal.
+        let operation = query.isEmpty ? "" : canonicalQuery(query) + "&"
+        let authQuery = auth.map { Self.encode($0.0) + "=" + Self.encode($0.1) }.joined(separator: "&")
+        return "\(scheme)://\(host)\(canonicalPath(path))?\(operation)\(authQuery)&X-Amz-Signature=\(signature)"
     }
 
     // MARK: The parts, exposed for tests against published vectors

@@ -5,27 +5,27 @@ import FoundationNetworking
 import Synchronization
 
 /// A real `plinth` process, for tests of the command line and of several instances at once.
-final class PlinthProcess: Sendable {
-    let process: Process
+public final class PlinthProcess: Sendable {
+    public let process: Process
     private let output = SharedText()
     private let stdoutText = SharedText()
 
     /// The built `plinth` executable: `PLINTH_BINARY`, else `.build/debug/plinth` of this package.
-    static var binary: String {
+    public static var binary: String {
         if let path = ProcessInfo.processInfo.environment["PLINTH_BINARY"], !path.isEmpty { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         return root.appendingPathComponent(".build/debug/plinth").path
     }
 
     /// A clean environment: only what a shell would pass plus `extra`, so the developer's own
     /// settings never leak into a test.
-    static func environment(_ extra: [String: String]) -> [String: String] {
+    public static func environment(_ extra: [String: String]) -> [String: String] {
         var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "PLINTH_LOG_FORMAT": "text", "LOG_LEVEL": "info"]
         env.merge(extra) { $1 }
         return env
     }
 
-    init(_ arguments: [String], environment: [String: String], directory: String) throws {
+    public init(_ arguments: [String], environment: [String: String], directory: String) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
@@ -47,11 +47,11 @@ final class PlinthProcess: Sendable {
     }
 
     /// What the process wrote to stderr (logs) so far.
-    var log: String { output.text }
-    var stdout: String { stdoutText.text }
+    public var log: String { output.text }
+    public var stdout: String { stdoutText.text }
 
     /// Waits until stderr holds a line containing `text`; returns that line.
-    func waitForLine(containing text: String, timeout: Double = 60) async throws -> String {
+    public func waitForLine(containing text: String, timeout: Double = 60) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let line = log.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
@@ -62,16 +62,16 @@ final class PlinthProcess: Sendable {
     }
 
     /// Waits for the `listening` line and returns the base URL.
-    func waitUntilListening() async throws -> String {
+    public func waitUntilListening() async throws -> String {
         let line = try await waitForLine(containing: "] listening ")
         guard let range = line.range(of: #"url=\S+"#, options: .regularExpression) else { throw ProcessTestError(message: "no url in \(line)") }
         return String(line[range].dropFirst(4))
     }
 
-    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
     /// Waits for exit; returns the exit status.
-    func waitForExit(timeout: Double = 30) async throws -> Int32 {
+    public func waitForExit(timeout: Double = 30) async throws -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning {
             guard Date() < deadline else {
@@ -85,27 +85,28 @@ final class PlinthProcess: Sendable {
     }
 
     /// Runs a command to completion: (status, stdout, stderr).
-    static func run(_ arguments: [String], environment: [String: String] = [:], directory: String) async throws -> (status: Int32, stdout: String, stderr: String) {
+    public static func run(_ arguments: [String], environment: [String: String] = [:], directory: String) async throws -> (status: Int32, stdout: String, stderr: String) {
         let p = try PlinthProcess(arguments, environment: environment, directory: directory)
         let status = try await p.waitForExit(timeout: 120)
         return (status, p.stdout, p.log)
     }
 }
 
-struct ProcessTestError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+public struct ProcessTestError: Error, CustomStringConvertible {
+    public let message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
 }
 
 /// A fresh temporary folder, removed by the caller.
-func temporaryFolder() throws -> String {
+public func temporaryFolder() throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("plinth-proc-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
 
 /// GET `url` over a real connection; returns status, body and headers.
-func httpGet(_ url: String, headers: [String: String] = [:]) async throws -> (status: Int, body: String, headers: [String: String]) {
+public func httpGet(_ url: String, headers: [String: String] = [:]) async throws -> (status: Int, body: String, headers: [String: String]) {
     var request = URLRequest(url: URL(string: url)!)
     for (key, value) in headers { request.setValue(value, forHTTPHeaderField: key) }
     let (data, response) = try await URLSession.shared.data(for: request)
