@@ -96,6 +96,10 @@ public struct S3Settings: Sendable {
         return s
     }
 
+    /// Scheme, `host[:port]` and path of the object `key` (a storage path), as requests and
+    /// presigned URLs address it.
+    public func objectLocation(_ key: String) -> (scheme: String, host: String, path: String) { location(key) }
+
     /// `host[:port]` and path of an object (or of the bucket when `key` is nil).
     func location(_ key: String?) -> (scheme: String, host: String, path: String) {
         let scheme = endpoint.scheme!.lowercased()

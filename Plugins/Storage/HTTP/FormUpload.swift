@@ -7,8 +7,8 @@ import PlinthKernel
 /// Streams the files of a `multipart/form-data` body into the store, part by part, without
 /// holding a whole file: each file part's bytes are written as the parser yields them.
 ///
-/// A file part's key is the value of a `key` field sent before it, else `prefix` (a field or
-/// the `prefix` query parameter) followed by the part's filename.
+/// A file part's key is the value of a `key` field sent just before it (it names that one file),
+/// else `prefix` (a field or the `prefix` query parameter) followed by the part's filename.
 struct FormUpload {
     let store: any BlobStore
     let scope: BlobKey.Scope
@@ -56,12 +56,12 @@ struct FormUpload {
                         headers[name] = value
                         part = .headers(headers)
                     case (.body(let bytes), .headers(let headers)):
-                        part = try await open(headers, fields: fields, queryPrefix: queryPrefix)
+                        part = try await open(headers, fields: &fields, queryPrefix: queryPrefix)
                         try await append(bytes, to: &part)
                     case (.body(let bytes), _):
                         try await append(bytes, to: &part)
                     case (.end, .headers(let headers)):
-                        part = try await open(headers, fields: fields, queryPrefix: queryPrefix)
+                        part = try await open(headers, fields: &fields, queryPrefix: queryPrefix)
                         try await close(&part, fields: &fields, stored: &stored)
                     case (.end, _):
                         try await close(&part, fields: &fields, stored: &stored)
@@ -82,12 +82,12 @@ struct FormUpload {
         return stored
     }
 
-    private func open(_ headers: [String: String], fields: [String: String], queryPrefix: String?) async throws -> Part {
+    private func open(_ headers: [String: String], fields: inout [String: String], queryPrefix: String?) async throws -> Part {
         let disposition = Self.disposition(headers["content-disposition"] ?? "")
         guard let name = disposition["name"] else { return .skipped }
         guard let filename = disposition["filename"] else { return .field(name: name, value: ByteBuffer()) }
         let path: String
-        if let key = fields["key"] {
+        if let key = fields.removeValue(forKey: "key") {
             path = key
         } else {
             let base = (filename as NSString).lastPathComponent

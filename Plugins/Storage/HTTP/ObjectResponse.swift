@@ -51,7 +51,3 @@ final class WriterBox: @unchecked Sendable {
     init(_ writer: any ResponseBodyWriter) { self.writer = writer }
     func write(_ chunk: ByteBuffer) async throws { try await writer.write(chunk) }
 }
-
-extension HTTPField.Name {
-    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
-}

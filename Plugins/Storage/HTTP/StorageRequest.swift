@@ -69,7 +69,7 @@ enum StorageRequest {
             headers[.contentRange] = "bytes */\(size)"
             return Problem(.rangeNotSatisfiable, detail: "the range is outside the object's \(size) bytes", headers: headers)
         case BlobStoreError.tooLarge:
-            return Problem(.contentTooLarge, detail: "the upload is larger than the \(maxUploadSize)-byte limit (STORAGE_MAX_UPLOAD_SIZE)")
+            return Problem(.contentTooLarge, detail: "the request body is larger than the \(maxUploadSize)-byte limit (STORAGE_MAX_UPLOAD_SIZE)")
         case BlobStoreError.unavailable:
             var headers = HTTPFields()
             headers[.retryAfter] = "1"
