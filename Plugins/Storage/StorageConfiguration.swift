@@ -54,8 +54,11 @@ public struct S3Settings: Sendable {
     public var partSize: Int = 5 << 20
     /// `STORAGE_MAX_ATTEMPTS`: tries per request on 5xx, throttling or a lost connection. Default 3.
     public var maxAttempts: Int = 3
-    /// `STORAGE_TIMEOUT`: seconds to connect and to receive a response head. Default 30.
+    /// `STORAGE_TIMEOUT`: seconds to wait for a response head, and between body reads. Default 30.
     public var timeout: Double = 30
+    /// `STORAGE_CONNECT_TIMEOUT`: seconds to keep trying to connect (the HTTP client retries a
+    /// refused connection until then). Default 5.
+    public var connectTimeout: Double = 5
 
     public init(bucket: String, region: String = "us-east-1", endpoint: String? = nil, forcePathStyle: Bool = false, credentials: AWSCredentials) throws {
         self.bucket = bucket
@@ -93,6 +96,7 @@ public struct S3Settings: Sendable {
         guard s.multipartThreshold >= s.partSize else { throw ConfigurationError(key: "STORAGE_MULTIPART_THRESHOLD", reason: "must be at least STORAGE_PART_SIZE (\(s.partSize) bytes)") }
         s.maxAttempts = try source.int("STORAGE_MAX_ATTEMPTS", default: s.maxAttempts, range: 1...10)
         s.timeout = try source.seconds("STORAGE_TIMEOUT", default: s.timeout, minimum: 0.1)
+        s.connectTimeout = try source.seconds("STORAGE_CONNECT_TIMEOUT", default: s.connectTimeout, minimum: 0.01)
         return s
     }
 

@@ -23,7 +23,7 @@ final class S3Client: Sendable {
     init(settings: S3Settings, clock: any KernelClock, logger: Logger) {
         self.settings = settings
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .milliseconds(Int64(settings.timeout * 1000)), read: .milliseconds(Int64(settings.timeout * 1000)))
+        configuration.timeout = .init(connect: .milliseconds(Int64(settings.connectTimeout * 1000)), read: .milliseconds(Int64(settings.timeout * 1000)))
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
