@@ -51,8 +51,8 @@ import Testing
         }
     }
 
-    static func botocore(_ spec: Spec) throws -> [String] {
-        try JSONDecoder().decode([String].self, from: runPython("botocore_presign.py", input: JSONEncoder().encode(spec)))
+    static func botocore(_ spec: Spec) async throws -> [String] {
+        try JSONDecoder().decode([String].self, from: await runPython("botocore_presign.py", input: JSONEncoder().encode(spec)))
     }
 
     static let configurations: [(name: String, region: String, endpoint: String?, pathStyle: Bool, token: String?)] = [
@@ -63,7 +63,7 @@ import Testing
     ]
 
     @Test(arguments: 0..<configurations.count)
-    func randomKeysMatchBotocoreByteForByte(configuration index: Int) throws {
+    func randomKeysMatchBotocoreByteForByte(configuration index: Int) async throws {
         let configuration = Self.configurations[index]
         let seed = UInt64(Date().timeIntervalSince1970) ^ UInt64(index)
         let keys = Self.randomKeys(count: 40, seed: seed)
@@ -72,7 +72,7 @@ import Testing
         cases.append(Case(method: "PUT", key: "100% + 1 = ünïcode.txt", expires: 900, content_type: "image/png"))
         let spec = Spec(session_token: configuration.token, region: configuration.region, endpoint: configuration.endpoint, path_style: configuration.pathStyle, time: 1_700_000_000 + Int(seed % 1_000_000), cases: cases)
         let ours = try Self.ours(spec)
-        let theirs = try Self.botocore(spec)
+        let theirs = try await Self.botocore(spec)
         #expect(theirs.count == ours.count)
         for (i, pair) in zip(ours, theirs).enumerated() where pair.0 != pair.1 {
             Issue.record("\(configuration.name), seed \(seed), key \(cases[i].key.debugDescription):\n ours     \(pair.0)\n botocore \(pair.1)")

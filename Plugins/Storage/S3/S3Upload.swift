@@ -9,7 +9,11 @@ actor S3Upload: BlobUpload {
     let client: S3Client
     let key: String
     let contentType: String?
-    var buffer = ByteBuffer()
+    /// Full parts not yet sent: held until the threshold decides between one PUT and parts.
+    var pending: [ByteBuffer] = []
+    /// The part being filled. Each part is its own buffer, so handing one to an upload task
+    /// never makes a later write copy the bytes still being sent (as slices of one big buffer would).
+    var current = ByteBuffer()
     var size = 0
     var uploadID: String?
     var nextPart = 1
@@ -29,15 +33,23 @@ actor S3Upload: BlobUpload {
         guard !closed else { throw BlobStoreError.backend(status: 0, code: "UploadClosed", message: "write after finish or abort") }
         var chunk = chunk
         size += chunk.readableBytes
-        buffer.writeBuffer(&chunk)
-        if uploadID == nil && buffer.readableBytes >= client.settings.multipartThreshold {
+        let partSize = client.settings.partSize
+        while chunk.readableBytes > 0 {
+            if current.capacity < partSize { current.reserveCapacity(partSize) }
+            var piece = chunk.readSlice(length: min(chunk.readableBytes, partSize - current.readableBytes))!
+            current.writeBuffer(&piece)
+            if current.readableBytes == partSize {
+                pending.append(current)
+                current = ByteBuffer()
+            }
+        }
+        if uploadID == nil && pending.count * partSize >= client.settings.multipartThreshold {
             try await start()
         }
-        while uploadID != nil && buffer.readableBytes >= client.settings.partSize {
-            let part = buffer.readSlice(length: client.settings.partSize)!
-            try await send(part)
+        if uploadID != nil {
+            for part in pending { try await send(part) }
+            pending.removeAll()
         }
-        if buffer.readableBytes == 0 { buffer.clear() } else if buffer.readerIndex > client.settings.partSize { buffer.discardReadBytes() }
     }
 
     func finish() async throws -> BlobInfo {
@@ -46,14 +58,18 @@ actor S3Upload: BlobUpload {
         var headers: [(String, String)] = []
         if let contentType { headers.append(("content-type", contentType)) }
         guard let uploadID else {
-            let response = try await client.send(.PUT, key: key, headers: headers, body: buffer)
-            buffer = ByteBuffer()
+            var body = ByteBuffer()
+            body.reserveCapacity(size)
+            for var part in pending { body.writeBuffer(&part) }
+            body.writeBuffer(&current)
+            pending = []
+            let response = try await client.send(.PUT, key: key, headers: headers, body: body)
             return BlobInfo(key: key, size: size, contentType: contentType, etag: response.headers.first(name: "etag"), lastModified: Date())
         }
         do {
-            if buffer.readableBytes > 0 {
-                let last = buffer
-                buffer = ByteBuffer()
+            if current.readableBytes > 0 {
+                let last = current
+                current = ByteBuffer()
                 try await send(last)
             }
             for task in inFlight { done.append(try await task.value) }
@@ -75,7 +91,8 @@ actor S3Upload: BlobUpload {
     func abort() async {
         guard !closed || uploadID != nil else { return }
         closed = true
-        buffer = ByteBuffer()
+        pending = []
+        current = ByteBuffer()
         await abortMultipart()
     }
 

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Dispatch
 import Foundation
 import Logging
 import NIOCore
@@ -100,8 +101,20 @@ func testBytes(_ count: Int, seed: UInt64 = 0x9E3779B97F4A7C15) -> [UInt8] {
     return out
 }
 
+/// Runs blocking work (a child process, a large file) on a Dispatch thread: the cooperative
+/// pool has one thread per core, and blocking it stalls every other test's timers.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}
+
 /// Runs a Python helper from Tests/PlinthStorageTests/Scripts with JSON on stdin; returns stdout.
-func runPython(_ script: String, input: Data) throws -> Data {
+func runPython(_ script: String, input: Data) async throws -> Data {
+    try await offPool { try runPythonBlocking(script, input: input) }
+}
+
+private func runPythonBlocking(_ script: String, input: Data) throws -> Data {
     let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Scripts/\(script)").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
