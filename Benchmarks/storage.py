@@ -4,6 +4,8 @@
 1. Upload of a 100 MB object through `PUT /api/storage/objects/...` of `plinth serve` vs the
    same upload straight to moto (curl with SigV4 in both cases, single stream), in alternating
    rounds; prints median seconds, MB/s and the ratio API/direct (target >= 0.8).
+   Also against boto3's upload_file doing the same multipart upload (5 MiB parts), since S3
+   requires parts above the 10 MiB threshold and a single PUT is not the same work.
 2. The same for the download.
 3. Peak RSS of the server during an upload (sampled every 5 ms) minus its RSS before it
    (target growth < 64 MB).
@@ -88,7 +90,9 @@ def main():
         curl(["-T", source] + tenant + [f"{api}/api/storage/objects/warm.bin"])
         curl(["-T", source] + sigv4 + [f"{args.moto}/{bucket}/direct-warm.bin"])
 
-        up_api, up_direct, down_api, down_direct, growth = [], [], [], [], []
+        up_api, up_direct, up_boto, down_api, down_direct, growth = [], [], [], [], [], []
+        from boto3.s3.transfer import TransferConfig
+        same_parts = TransferConfig(multipart_threshold=10 * 2**20, multipart_chunksize=5 * 2**20, max_concurrency=4)
         for i in range(args.rounds):
             before = rss(server.pid)
             peak = [before]
@@ -106,6 +110,9 @@ def main():
             sampler.join()
             growth.append(peak[0] - before)
             up_direct.append(curl(["-T", source, "-H", "content-type: application/octet-stream"] + sigv4 + [f"{args.moto}/{bucket}/direct{i}.bin"]))
+            started = time.monotonic()
+            s3.upload_file(source, bucket, f"boto{i}.bin", Config=same_parts)
+            up_boto.append(time.monotonic() - started)
             down_api.append(curl(tenant + [f"{api}/api/storage/objects/round{i}.bin"]))
             down_direct.append(curl(sigv4 + [f"{args.moto}/{bucket}/direct{i}.bin"]))
 
@@ -116,6 +123,8 @@ def main():
 
         print(f"storage: 100 MB object, {args.rounds} alternating rounds, medians (ratio = API throughput / direct; target >= 0.8)")
         up = line("upload", up_api, up_direct)
+        line("  vs boto3", up_api, up_boto)
+        print("           (boto3 upload_file with the same 10 MiB threshold, 5 MiB parts, 4 at a time: the same multipart work)")
         down = line("download", down_api, down_direct)
         print(f"server RSS growth during upload: median {statistics.median(growth) / 2**20:.1f} MiB, max {max(growth) / 2**20:.1f} MiB (target < 64)")
         print(f"server peak RSS (VmHWM) {rss(server.pid, 'VmHWM') / 2**20:.1f} MiB")

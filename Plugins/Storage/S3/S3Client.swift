@@ -54,7 +54,11 @@ final class S3Client: Sendable {
     private func attempt(_ method: HTTPMethod, key: String?, query: [(String, String)], headers extra: [(String, String)], body: ByteBuffer?, accept: Set<Int>, attempt: Int) async throws -> HTTPClientResponse {
         let location = settings.location(key)
         var headers: [(String, String)] = [("host", location.host)] + extra
-        let payloadHash = body.map { buffer in buffer.withUnsafeReadableBytes { SHA256.hash(data: $0).hex } } ?? SigV4Signer.emptyPayloadHash
+        // Large bodies (parts, big single PUTs) are sent unsigned, as the AWS SDKs do: hashing
+        // them costs a pass over every byte, and TCP plus S3's own checks cover their integrity.
+        let payloadHash = body.map { buffer in
+            buffer.readableBytes > Self.signedPayloadLimit ? SigV4Signer.unsignedPayload : buffer.withUnsafeReadableBytes { SHA256.hash(data: $0).hex }
+        } ?? SigV4Signer.emptyPayloadHash
         if let body { headers.append(("content-length", String(body.readableBytes))) }
         signer.sign(method: method.rawValue, path: location.path, query: query, headers: &headers, payloadHash: payloadHash, date: clock.now)
         let queryString = signer.canonicalQuery(query)
@@ -84,6 +88,9 @@ final class S3Client: Sendable {
     }
 
     /// Worth retrying and counted by the breaker: no connection, 5xx, throttling.
+    /// Bodies up to this size are signed with their SHA-256.
+    static let signedPayloadLimit = 1 << 20
+
     static func isTransient(_ error: any Error) -> Bool {
         switch error {
         case BlobStoreError.unavailable: return true
