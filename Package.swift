@@ -73,6 +73,7 @@ let package = Package(
             dependencies: [
                 "PlinthKernel",
                 "PlinthStorage",
+                "PlinthJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -111,6 +112,31 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "Plugins/Storage",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PlinthCron",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PlinthCronTests",
+            dependencies: ["PlinthCron"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PlinthJobs",
+            dependencies: [
+                "PlinthKernel", "PlinthCron",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Plugins/Jobs",
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import PlinthKernel
+import PlinthJobs
 import PlinthStorage
 
 /// The plugins compiled into this `plinth` binary. Plugins scaffolded inside this repository
@@ -6,5 +7,6 @@ import PlinthStorage
 enum DefaultPlugins {
     static let entries: [PluginEntry] = [
         PluginEntry(StoragePlugin.self),
+        PluginEntry(JobsPlugin.self),
     ]
 }

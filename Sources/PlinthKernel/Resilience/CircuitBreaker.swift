@@ -56,6 +56,21 @@ public actor CircuitBreaker {
         return min(cooldown * factor, maximumCooldown)
     }
 
+    /// Whether a call made now would be let through: closed, open with its cooldown over (the
+    /// call would be the probe), or half-open with no probe running. For callers that pick
+    /// work by it, such as a job worker choosing which job types to claim.
+    public var acceptsCalls: Bool {
+        switch state {
+        case .closed:
+            return true
+        case .open:
+            let wait = currentCooldown
+            return clock.now.timeIntervalSince(openedAt) >= Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
+        case .halfOpen:
+            return !probeInFlight
+        }
+    }
+
     /// Runs `operation` unless the breaker is open.
     /// - Throws: ``CircuitOpenError`` without calling `operation` while open, or the operation's error.
     public func run<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {

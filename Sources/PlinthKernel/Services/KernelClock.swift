@@ -20,13 +20,14 @@ public struct SystemClock: KernelClock {
 /// Time that moves only when told; sleepers wake when ``advance(by:)`` passes their deadline.
 public final class ManualClock: KernelClock {
     struct Sleeper {
+        let id: UInt64
         let deadline: Date
         let continuation: CheckedContinuation<Void, any Error>
     }
-    private let state: Mutex<(now: Date, sleepers: [Sleeper])>
+    private let state: Mutex<(now: Date, sleepers: [Sleeper], nextID: UInt64, cancelled: Set<UInt64>)>
 
     public init(now: Date = Date(timeIntervalSince1970: 1_700_000_000)) {
-        state = Mutex((now, []))
+        state = Mutex((now, [], 0, []))
     }
 
     public var now: Date { state.withLock { $0.now } }
@@ -34,10 +35,33 @@ public final class ManualClock: KernelClock {
     /// How many tasks are sleeping on this clock.
     public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
+    /// Sleeps until ``advance(by:)`` moves time past the deadline; cancellation ends it with
+    /// `CancellationError`, as `Task.sleep` does.
     public func sleep(for duration: Duration) async throws {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        try await withCheckedThrowingContinuation { continuation in
-            state.withLock { $0.sleepers.append(Sleeper(deadline: $0.now.addingTimeInterval(seconds), continuation: continuation)) }
+        let id = state.withLock { state -> UInt64 in
+            state.nextID += 1
+            return state.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                // Cancellation may come before the sleeper is registered; the lock orders the two.
+                let cancelled = state.withLock { state -> Bool in
+                    if state.cancelled.remove(id) != nil { return true }
+                    state.sleepers.append(Sleeper(id: id, deadline: state.now.addingTimeInterval(seconds), continuation: continuation))
+                    return false
+                }
+                if cancelled { continuation.resume(throwing: CancellationError()) }
+            }
+        } onCancel: {
+            let sleeper: Sleeper? = state.withLock { state in
+                guard let index = state.sleepers.firstIndex(where: { $0.id == id }) else {
+                    state.cancelled.insert(id)
+                    return nil
+                }
+                return state.sleepers.remove(at: index)
+            }
+            sleeper?.continuation.resume(throwing: CancellationError())
         }
     }
 

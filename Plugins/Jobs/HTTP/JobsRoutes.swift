@@ -1,0 +1,197 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PlinthKernel
+
+/// `/api/jobs`. With `X-Tenant-ID` (or a signed-in tenant) a caller sees and enqueues only its
+/// tenant's jobs; without one it sees all, which is for operators until the auth plugin gates it.
+struct JobsRoutes {
+    let queue: JobQueue
+
+    func mount(_ routes: PluginRoutes) throws {
+        try routes.get("") { request, context in try await list(request, context) }
+        try routes.post("") { request, context in try await enqueue(request, context) }
+        try routes.get("stats") { _, _ in try Self.json(.ok, try await queue.statistics()) }
+        try routes.get("events") { request, context in events(request, context) }
+        try routes.get("schedules") { _, _ in try Self.json(.ok, ["schedules": try await queue.schedules()]) }
+        try routes.post("schedules") { request, context in try await saveSchedule(request, context) }
+        try routes.delete("schedules/:name") { _, context in
+            let name = try context.parameters.require("name")
+            guard try await queue.removeSchedule(name) else { throw Problem(.notFound, detail: "no schedule '\(name)'") }
+            return Response(status: .noContent)
+        }
+        try routes.post("schedules/:name/run") { _, context in
+            do { return try Self.json(.accepted, try await queue.runSchedule(try context.parameters.require("name"))) } catch let error as ScheduleError {
+                throw Problem(.notFound, detail: error.message)
+            }
+        }
+        try routes.get(":id") { _, context in
+            let job = try await visible(try id(context), context)
+            return try Self.json(.ok, job)
+        }
+        try routes.post(":id/retry") { _, context in
+            let job = try await visible(try id(context), context)
+            return try Self.json(.ok, try await mapped { try await queue.retry(job.id) })
+        }
+        try routes.post(":id/cancel") { _, context in
+            let job = try await visible(try id(context), context)
+            return try Self.json(.ok, try await mapped { try await queue.cancel(job.id) })
+        }
+    }
+
+    func id(_ context: PlinthRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw Problem(.notFound, detail: "job ids are whole numbers") }
+        return id
+    }
+
+    /// The job, if the caller's tenant may see it (a job of another tenant is "not found").
+    func visible(_ id: Int64, _ context: PlinthRequestContext) async throws -> Job {
+        guard let job = try await queue.job(id), context.tenantID == nil || job.tenant == context.tenantID else {
+            throw Problem(.notFound, detail: "no job \(id)")
+        }
+        return job
+    }
+
+    func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as JobQueueError {
+            switch error {
+            case .notFound: throw Problem(.notFound, detail: error.description)
+            case .invalidState: throw Problem(.conflict, type: "invalid-state", detail: error.description)
+            case .unknownType: throw Problem(.unprocessableContent, type: "unknown-job-type", detail: error.description)
+            }
+        }
+    }
+
+    func list(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var state: JobState?
+        if let text = query.get("state") {
+            guard let value = JobState(rawValue: text) else {
+                throw Problem(.badRequest, type: "invalid-filter", detail: "state must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            state = value
+        }
+        let limit = query.get("limit").flatMap(Int.init) ?? 50
+        guard (1...500).contains(limit) else { throw Problem(.badRequest, type: "invalid-filter", detail: "limit must be 1-500") }
+        let jobs = try await queue.jobs(state: state, type: query.get("type"), tenant: context.tenantID, before: query.get("before").flatMap(Int64.init), limit: limit)
+        struct Page: Encodable { var jobs: [Job]; var next: Int64? }
+        return try Self.json(.ok, Page(jobs: jobs, next: jobs.count == limit ? jobs.last?.id : nil))
+    }
+
+    struct EnqueueBody: Decodable {
+        var type: String
+        var payload: JSONValue?
+        var runAt: Date?
+        var priority: Int?
+        var maxAttempts: Int?
+        var uniqueKey: String?
+    }
+
+    func enqueue(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+        let body = try await request.decode(as: EnqueueBody.self, context: context)
+        guard queue.handler(for: body.type) != nil else {
+            throw Problem(.unprocessableContent, type: "unknown-job-type", detail: JobQueueError.unknownType(body.type).description)
+        }
+        if let attempts = body.maxAttempts, !(1...100).contains(attempts) {
+            throw Problem(.unprocessableContent, type: "validation", detail: "maxAttempts must be 1-100")
+        }
+        let options = EnqueueOptions(runAt: body.runAt, priority: body.priority ?? 0, maxAttempts: body.maxAttempts, uniqueKey: body.uniqueKey, tenant: context.tenantID)
+        let result = try await queue.enqueue(body.type, payload: body.payload ?? .object([:]), options: options)
+        return try Self.json(result.duplicate ? .ok : .created, result)
+    }
+
+    struct ScheduleBody: Decodable {
+        var name: String
+        var cron: String
+        var timeZone: String?
+        var type: String
+        var payload: JSONValue?
+    }
+
+    func saveSchedule(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+        let body = try await request.decode(as: ScheduleBody.self, context: context)
+        guard queue.handler(for: body.type) != nil else {
+            throw Problem(.unprocessableContent, type: "unknown-job-type", detail: JobQueueError.unknownType(body.type).description)
+        }
+        do {
+            return try Self.json(.created, try await queue.schedule(body.name, cron: body.cron, timeZone: body.timeZone ?? "UTC", type: body.type, payload: body.payload ?? .object([:]), origin: "api"))
+        } catch let error as ScheduleError {
+            throw Problem(.unprocessableContent, type: "invalid-schedule", detail: error.message)
+        }
+    }
+
+    /// Server-Sent Events: one `job` event per status change (`?type=` filters), and a comment
+    /// every 15 s so that proxies keep the connection open.
+    func events(_ request: Request, _ context: PlinthRequestContext) -> Response {
+        let tenant = context.tenantID
+        let type = request.uri.queryParameters.get("type")
+        let subscription = queue.subscribe()
+        let (lines, sink) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1000))
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        let forward = Task {
+            for await event in subscription where (tenant == nil || event.tenant == tenant) && (type == nil || event.type == type) {
+                guard let data = try? encoder.encode(event) else { continue }
+                sink.yield("id: \(event.id)-\(event.state.rawValue)-\(event.attempt)\nevent: job\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
+            }
+            sink.finish()
+        }
+        let keepAlive = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(15))
+                sink.yield(": keep-alive\n\n")
+            }
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            defer {
+                forward.cancel()
+                keepAlive.cancel()
+            }
+            try await writer.write(ByteBuffer(string: ": connected\n\n"))
+            for await line in lines { try await writer.write(ByteBuffer(string: line)) }
+            try await writer.finish(nil)
+        })
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}
+
+/// Any JSON value, for payloads given through the API.
+enum JSONValue: Codable, Sendable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value):
+            if value == value.rounded(), abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}

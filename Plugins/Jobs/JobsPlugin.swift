@@ -1,0 +1,59 @@
+import Foundation
+import PlinthKernel
+import Synchronization
+
+/// Background work for every plugin: a durable queue in the database (PostgreSQL or SQLite),
+/// workers with leases, retries and dead letters, cron schedules that fire once across
+/// instances, and `/api/jobs` with a live status stream. Provides ``JobQueue``.
+///
+/// Settings: `PLINTH_JOBS_WORKER` (true), `PLINTH_JOBS_CONCURRENCY` (5),
+/// `PLINTH_JOBS_POLL_INTERVAL` (1 s), `PLINTH_JOBS_IDLE_POLL_INTERVAL` (10 s),
+/// `PLINTH_JOBS_MAX_ATTEMPTS` (5), `PLINTH_JOBS_TIMEOUT` (300 s), `PLINTH_JOBS_LEASE` (60 s),
+/// `PLINTH_JOBS_BACKOFF_BASE` (1 s), `PLINTH_JOBS_BACKOFF_CAP` (600 s),
+/// `PLINTH_JOBS_BREAKER_THRESHOLD` (5), `PLINTH_JOBS_BATCH` (10), `PLINTH_JOBS_EVENTS` (true).
+public struct JobsPlugin: SaaSPlugin {
+    public static let manifest = PluginManifest(
+        id: "jobs", name: "Jobs", version: "1.0.0",
+        description: "Durable job queue, exactly-once cron across instances, live status stream",
+        kernelAPI: "^1.0.0", basePath: "/api/jobs"
+    )
+
+    let settings: JobsConfiguration
+    let state = JobsState()
+
+    public init(context: PluginContext) throws {
+        settings = try JobsConfiguration.load(context.config)
+    }
+
+    public var migrations: [Migration] { JobsSchema.migrations }
+
+    public func provide(_ context: PluginContext) async throws {
+        let events = JobEventHub(database: context.database, enabled: settings.events, logger: context.logger)
+        let queue = JobQueue(database: context.database, clock: context.clock, settings: settings, events: events, logger: context.logger)
+        state.set(queue)
+        try context.provide(JobQueue.self, queue)
+    }
+
+    public func mount(_ routes: PluginRoutes, context: PluginContext) throws {
+        try JobsRoutes(queue: try state.require()).mount(routes)
+    }
+
+    public func boot(_ context: PluginContext) async throws {
+        let queue = try state.require()
+        context.addService(EventHubService(hub: queue.events))
+        context.addService(CronScheduler(queue: queue))
+        if settings.worker {
+            context.addService(JobWorker(queue: queue, settings: settings, metrics: JobMetrics(registry: context.metrics.registry), bus: context.events))
+        }
+    }
+}
+
+/// What `provide` builds for `mount` and `boot`; the plugin value itself is immutable.
+final class JobsState: Sendable {
+    private let queue = Mutex<JobQueue?>(nil)
+    func set(_ value: JobQueue) { queue.withLock { $0 = value } }
+    func require() throws -> JobQueue {
+        guard let queue = queue.withLock({ $0 }) else { throw KernelStartupError("plugin 'jobs' used its queue before providing it") }
+        return queue
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import PlinthKernel
+import Prometheus
+
+/// `plinth_jobs_finished_total{type,outcome}` (completed, retried, dead),
+/// `plinth_jobs_run_duration_seconds{type}`, `plinth_jobs_claim_latency_seconds{type}` (from
+/// due to started) and `plinth_jobs_queue_depth{type,state}`.
+struct JobMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+
+    func claimed(type: String, latency: Double) {
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "plinth", subsystem: "jobs", metricName: "claim_latency", unitName: "seconds", helpText: "Time from a job being due to a worker starting it"),
+            labels: [("type", type)], buckets: KernelMetrics.latencyBuckets + [.seconds(60), .seconds(600)]
+        ).record(.milliseconds(Int64(latency * 1000)))
+    }
+
+    func finished(type: String, outcome: String, duration: Double) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "plinth", subsystem: "jobs", metricName: "finished", unitName: "total", helpText: "Job attempts by outcome: completed, retried, dead"),
+            labels: [("type", type), ("outcome", outcome)]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "plinth", subsystem: "jobs", metricName: "run_duration", unitName: "seconds", helpText: "Time a job attempt ran"),
+            labels: [("type", type)], buckets: KernelMetrics.latencyBuckets + [.seconds(60), .seconds(600)]
+        ).record(.milliseconds(Int64(duration * 1000)))
+    }
+
+    func depth(_ rows: [(type: String, state: String, count: Int)]) {
+        for row in rows where row.state == JobState.available.rawValue || row.state == JobState.running.rawValue || row.state == JobState.dead.rawValue {
+            registry.makeGauge(
+                descriptor: .init(namespace: "plinth", subsystem: "jobs", metricName: "queue_depth", helpText: "Jobs by type and state (available, running, dead)"),
+                labels: [("type", row.type), ("state", row.state)]
+            ).set(Double(row.count))
+        }
+    }
+}

@@ -1,0 +1,249 @@
+import Foundation
+import Logging
+import PlinthKernel
+import ServiceLifecycle
+import Synchronization
+import Tracing
+
+/// Claims and runs jobs on this instance, from boot until shutdown.
+///
+/// - Wakes on a `jobs_wake` notification (sent when a job is enqueued, delivered on commit),
+///   else polls every `busyPoll` while work keeps coming and every `idlePoll` when idle.
+/// - Claims up to the free slots (`concurrency`) in one statement and runs each job in a task,
+///   under the job's timeout and a span; a circuit breaker per job type stops claiming a type
+///   whose handler keeps failing.
+/// - Heartbeats renew the leases of running jobs every third of the lease and notice jobs
+///   cancelled meanwhile; a rescuer gives jobs whose lease ran out (a crashed worker) back.
+/// - On graceful shutdown it stops claiming and lets running jobs finish; jobs still running
+///   when the kernel's shutdown deadline cancels it are given back without using an attempt.
+final class JobWorker: Service, Sendable {
+    let queue: JobQueue
+    let settings: JobsConfiguration
+    let metrics: JobMetrics
+    let bus: EventBus
+    let id: String
+    let wakeup = Wakeup()
+    private let running = Mutex<[Int64: Task<Void, Never>]>([:])
+    private let breakers = Mutex<[String: CircuitBreaker]>([:])
+    private let stopping = Mutex(false)
+
+    init(queue: JobQueue, settings: JobsConfiguration, metrics: JobMetrics, bus: EventBus) {
+        self.queue = queue
+        self.settings = settings
+        self.metrics = metrics
+        self.bus = bus
+        self.id = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+    }
+
+    var clock: any KernelClock { queue.clock }
+    var store: JobStore { queue.store }
+    var logger: Logger { queue.logger }
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await self.listenForWakeups() }
+                group.addTask { await self.keepLeases() }
+                group.addTask { await self.rescueLoop() }
+                await self.claimLoop()
+                // Drain: running jobs finish (or are given back when the deadline cancels us).
+                for task in self.running.withLock({ Array($0.values) }) { await task.value }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.stopping.withLock { $0 = true }
+            self.wakeup.wake()
+        }
+    }
+
+    var isStopping: Bool { stopping.withLock { $0 } || Task.isCancelled }
+
+    // MARK: Claiming
+
+    func claimLoop() async {
+        var idle = false
+        while !isStopping {
+            let free = settings.concurrency - running.withLock { $0.count }
+            var claimed: [Job] = []
+            if free > 0 {
+                do {
+                    let types = await claimableTypes()
+                    let now = clock.now
+                    claimed = try await store.claim(types: types, limit: min(free, settings.batch), worker: id, now: now, leaseUntil: now.addingTimeInterval(settings.lease))
+                } catch {
+                    if isStopping { break }
+                    logger.error("claiming jobs failed", metadata: ["error": "\(DatabaseError.describe(error))"])
+                }
+                for job in claimed { start(job) }
+                idle = claimed.isEmpty && running.withLock { $0.isEmpty }
+                // A full batch means more may be waiting: claim again at once while slots are free.
+                if claimed.count == min(free, settings.batch), running.withLock({ $0.count }) < settings.concurrency { continue }
+            }
+            await sleep(seconds: idle ? settings.idlePoll : settings.busyPoll)
+        }
+    }
+
+    /// Waits for a wake-up or the timeout, whichever comes first.
+    func sleep(seconds: Double) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.wakeup.wait() }
+            group.addTask { try? await self.clock.sleep(for: .milliseconds(Int64(seconds * 1000))) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    func listenForWakeups() async throws {
+        for try await _ in try await queue.database.listen(channel: JobEventHub.wakeChannel) {
+            wakeup.wake()
+        }
+    }
+
+    /// Registered types whose breaker lets calls through.
+    func claimableTypes() async -> [String] {
+        var types: [String] = []
+        for type in queue.registeredTypes where await breaker(type).acceptsCalls { types.append(type) }
+        return types
+    }
+
+    func breaker(_ type: String) -> CircuitBreaker {
+        breakers.withLock { breakers in
+            if let breaker = breakers[type] { return breaker }
+            let breaker = CircuitBreaker(name: "jobs.\(type)", failureThreshold: settings.breakerThreshold, cooldown: .seconds(5), maximumCooldown: .seconds(300), clock: clock) { error in
+                !(error is CancellationError)
+            }
+            breakers[type] = breaker
+            return breaker
+        }
+    }
+
+    // MARK: Running
+
+    func start(_ job: Job) {
+        let task = Task {
+            await self.execute(job)
+            self.running.withLock { _ = $0.removeValue(forKey: job.id) }
+            self.wakeup.wake()
+        }
+        running.withLock { $0[job.id] = task }
+    }
+
+    func execute(_ job: Job) async {
+        guard let handler = queue.handler(for: job.type) else { return }
+        var logger = self.logger
+        logger[metadataKey: "job_id"] = "\(job.id)"
+        logger[metadataKey: "job_type"] = .string(job.type)
+        let context = JobContext(id: job.id, type: job.type, tenant: job.tenant, attempt: job.attempt, maxAttempts: job.maxAttempts, logger: logger, database: queue.database)
+        let started = clock.now
+        metrics.claimed(type: job.type, latency: max(0, started.timeIntervalSince(job.runAt)))
+        await publish(job, .running, error: nil)
+        do {
+            try await withSpan("job \(job.type)", ofKind: .consumer) { span in
+                span.attributes["plinth.job.id"] = Int(job.id)
+                span.attributes["plinth.job.type"] = job.type
+                span.attributes["plinth.job.attempt"] = job.attempt
+                try await breaker(job.type).run {
+                    try await withDeadline(seconds: handler.timeout) { try await handler.run(context, job.payload) }
+                }
+            }
+            if try await store.complete(id: job.id, worker: id, now: clock.now) {
+                metrics.finished(type: job.type, outcome: "completed", duration: clock.now.timeIntervalSince(started))
+                await publish(job, .completed, error: nil)
+            }
+        } catch is CircuitOpenError {
+            await giveBack([job.id])
+        } catch {
+            if isStopping && (error is CancellationError || Task.isCancelled) {
+                await giveBack([job.id])
+                return
+            }
+            await failed(job, error: error, handler: handler, started: started)
+        }
+    }
+
+    func failed(_ job: Job, error: any Error, handler: JobHandler, started: Date) async {
+        let message: String
+        switch error {
+        case is DeadlineExceeded: message = "timed out after \(handler.timeout) s"
+        case is CancellationError: message = "cancelled"
+        default: message = DatabaseError.describe(error)
+        }
+        let now = clock.now
+        let retryAt = job.attempt < job.maxAttempts ? now.addingTimeInterval(settings.backoff.delay(afterAttempt: job.attempt)) : nil
+        do {
+            guard let state = try await store.fail(id: job.id, worker: id, error: message, retryAt: retryAt, now: now) else { return }
+            metrics.finished(type: job.type, outcome: state == .dead ? "dead" : "retried", duration: now.timeIntervalSince(started))
+            await publish(job, state, error: message)
+            if state == .dead {
+                logger.error("job dead-lettered after \(job.attempt) attempts", metadata: ["job_id": "\(job.id)", "job_type": "\(job.type)", "error": "\(message)"])
+                try? await bus.publish(JobDeadLettered(id: job.id, type: job.type, tenant: job.tenant, attempts: job.attempt, error: message), source: "jobs")
+            } else {
+                logger.warning("job failed; will retry", metadata: ["job_id": "\(job.id)", "job_type": "\(job.type)", "attempt": "\(job.attempt)", "error": "\(message)"])
+            }
+        } catch {
+            logger.error("recording a job failure failed; the lease will expire and the job be rescued", metadata: ["job_id": "\(job.id)", "error": "\(DatabaseError.describe(error))"])
+        }
+    }
+
+    /// Gives jobs back without using an attempt, from a task the shutdown cannot cancel.
+    func giveBack(_ ids: [Int64]) async {
+        let store = self.store, worker = self.id
+        await Task.detached { try? await store.release(ids: ids, worker: worker) }.value
+    }
+
+    func publish(_ job: Job, _ state: JobState, error: String?) async {
+        do {
+            try await queue.events.publish(JobEvent(id: job.id, type: job.type, state: state, attempt: job.attempt, tenant: job.tenant, error: error, at: clock.now))
+        } catch {
+            logger.debug("could not publish a job event", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: Leases
+
+    /// Renews leases; a job no longer held (cancelled through the API) is stopped.
+    func keepLeases() async {
+        while !Task.isCancelled {
+            try? await clock.sleep(for: .milliseconds(Int64(settings.lease / 3 * 1000)))
+            let ids = running.withLock { Array($0.keys) }
+            guard !ids.isEmpty, !Task.isCancelled else { continue }
+            do {
+                let held = try await store.heartbeat(ids: ids, worker: id, leaseUntil: clock.now.addingTimeInterval(settings.lease))
+                for lost in Set(ids).subtracting(held) {
+                    running.withLock { $0[lost] }?.cancel()
+                }
+            } catch {
+                logger.warning("renewing job leases failed", metadata: ["error": "\(DatabaseError.describe(error))"])
+            }
+        }
+    }
+
+    /// Gives back the jobs of workers that stopped heartbeating, and records the queue depth.
+    func rescueLoop() async {
+        while !Task.isCancelled {
+            do {
+                for job in try await store.rescue(now: clock.now) {
+                    logger.warning("rescued a job whose worker stopped responding", metadata: ["job_id": "\(job.id)", "job_type": "\(job.type)", "state": "\(job.state.rawValue)"])
+                    await publish(job, job.state, error: job.lastError)
+                    if job.state == .available { try await queue.database.notify(channel: JobEventHub.wakeChannel, payload: job.type) }
+                }
+                metrics.depth(try await store.stats(now: clock.now))
+            } catch {
+                if Task.isCancelled { break }
+                logger.warning("rescuing jobs failed", metadata: ["error": "\(DatabaseError.describe(error))"])
+            }
+            try? await clock.sleep(for: .milliseconds(Int64(settings.lease / 2 * 1000)))
+        }
+    }
+}
+
+/// Published on the kernel's event bus when a job runs out of attempts, so that other plugins
+/// can alert someone.
+public struct JobDeadLettered: KernelEvent {
+    public static let name = "jobs.dead_lettered"
+    public var id: Int64
+    public var type: String
+    public var tenant: String?
+    public var attempts: Int
+    public var error: String
+}
