@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .library(name: "PlinthKernel", targets: ["PlinthKernel"]),
         .library(name: "PlinthTesting", targets: ["PlinthTesting"]),
+        .library(name: "PlinthCLI", targets: ["PlinthCLI"]),
         .executable(name: "plinth", targets: ["plinth"]),
     ],
     dependencies: [
@@ -68,12 +69,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "plinth",
+        .target(
+            name: "PlinthCLI",
             dependencies: [
                 "PlinthKernel",
-                "PlinthStorage",
-                "PlinthJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -82,6 +81,11 @@ let package = Package(
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "plinth",
+            dependencies: ["PlinthCLI", "PlinthKernel", "PlinthStorage", "PlinthJobs"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -137,6 +141,29 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Plugins/Jobs",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "JobsFixture",
+            dependencies: ["PlinthJobs", "PlinthKernel", .product(name: "SQLKit", package: "sql-kit")],
+            path: "Tests/Fixtures/JobsFixture",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "plinth-fixture",
+            dependencies: ["JobsFixture", "PlinthCLI", "PlinthJobs", "PlinthKernel", "PlinthStorage"],
+            path: "Tests/Fixtures/PlinthFixture",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PlinthJobsTests",
+            dependencies: [
+                "PlinthJobs", "PlinthKernel", "PlinthTesting", "JobsFixture",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

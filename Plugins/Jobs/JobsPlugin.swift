@@ -30,6 +30,8 @@ public struct JobsPlugin: SaaSPlugin {
     public func provide(_ context: PluginContext) async throws {
         let events = JobEventHub(database: context.database, enabled: settings.events, logger: context.logger)
         let queue = JobQueue(database: context.database, clock: context.clock, settings: settings, events: events, logger: context.logger)
+        // A job that does nothing: for smoke tests, benchmarks and checking a deployment.
+        queue.register("jobs.noop", as: JSONValue.self) { _, _ in }
         state.set(queue)
         try context.provide(JobQueue.self, queue)
     }

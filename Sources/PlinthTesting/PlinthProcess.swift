@@ -25,9 +25,15 @@ public final class PlinthProcess: Sendable {
         return env
     }
 
-    public init(_ arguments: [String], environment: [String: String], directory: String) throws {
+    /// Another executable built beside `plinth` (e.g. `plinth-fixture`).
+    public static func sibling(_ name: String) -> String {
+        URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
+    /// Starts `executable` (default ``binary``) with `arguments` in `directory`.
+    public init(_ arguments: [String], environment: [String: String], directory: String, executable: String? = nil) throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: executable ?? Self.binary)
         process.arguments = arguments
         process.environment = Self.environment(environment)
         process.currentDirectoryURL = URL(fileURLWithPath: directory)

@@ -47,6 +47,6 @@ enum CommandSupport {
     }
 
     static func makeKernel(_ configuration: KernelConfiguration, logger: Logger, metrics: KernelMetrics = KernelMetrics()) -> Kernel {
-        Kernel(configuration: configuration, discovery: [PluginCatalog(DefaultPlugins.entries)], logger: logger, metrics: metrics)
+        Kernel(configuration: configuration, discovery: [PluginCatalog(PlinthCLI.plugins)], logger: logger, metrics: metrics)
     }
 }

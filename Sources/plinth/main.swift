@@ -1,0 +1,3 @@
+import PlinthCLI
+
+await PlinthCLI.main(plugins: DefaultPlugins.entries)
