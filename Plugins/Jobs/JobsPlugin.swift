@@ -42,7 +42,10 @@ public struct JobsPlugin: SaaSPlugin {
 
     public func boot(_ context: PluginContext) async throws {
         let queue = try state.require()
-        context.addService(EventHubService(hub: queue.events))
+        // Listening starts here, before boot ends, so no status change after boot is missed.
+        if let notifications = try await queue.events.listen() {
+            context.addService(EventHubService(hub: queue.events, notifications: notifications))
+        }
         context.addService(CronScheduler(queue: queue))
         if settings.worker {
             context.addService(JobWorker(queue: queue, settings: settings, metrics: JobMetrics(registry: context.metrics.registry), bus: context.events))

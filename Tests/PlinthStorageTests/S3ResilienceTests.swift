@@ -34,6 +34,8 @@ import Testing
         let environment = [
             "PLINTH_DATA_DIR": folder, "STORAGE_BUCKET": "files", "STORAGE_ENDPOINT": "http://127.0.0.1:\(port)", "STORAGE_FORCE_PATH_STYLE": "true",
             "STORAGE_ACCESS_KEY_ID": "a", "STORAGE_SECRET_ACCESS_KEY": "b", "STORAGE_MAX_ATTEMPTS": "2", "STORAGE_CONNECT_TIMEOUT": "200ms",
+            // /ready must not time out on a machine busy with other tests.
+            "PLINTH_HEALTH_TIMEOUT": "30",
         ]
         try await TestKernel.run(plugins: [PluginEntry(StoragePlugin.self)], backend: .sqlite, environment: environment) { kernel in
             try await kernel.test { client in

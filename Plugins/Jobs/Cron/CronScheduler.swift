@@ -26,7 +26,8 @@ final class CronScheduler: Service, Sendable {
                     if Task.isCancelled { break }
                     self.queue.logger.error("firing schedules failed", metadata: ["error": "\(DatabaseError.describe(error))"])
                 }
-                try? await self.queue.clock.sleep(for: .milliseconds(Int64(self.interval * 1000)))
+                // Real time, like the worker's loops: the clock decides what is due, not when to look.
+                try? await Task.sleep(for: .milliseconds(Int64(self.interval * 1000)))
             }
         }
     }

@@ -3,8 +3,9 @@ import ServiceLifecycle
 /// Runs the event hub's listener for the kernel's lifetime.
 struct EventHubService: Service {
     let hub: JobEventHub
+    let notifications: AsyncThrowingStream<String, any Error>
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown { try await hub.run() }
+        try await cancelWhenGracefulShutdown { try await hub.run(notifications) }
     }
 }

@@ -38,12 +38,17 @@ final class JobEventHub: Sendable {
         return stream
     }
 
-    /// Feeds subscribers from the notification channel until cancelled.
-    func run() async throws {
-        guard enabled else { return }
+    /// Subscribes to the notification channel; once this returns no event is missed.
+    func listen() async throws -> AsyncThrowingStream<String, any Error>? {
+        guard enabled else { return nil }
+        return try await database.listen(channel: Self.eventChannel)
+    }
+
+    /// Feeds subscribers from `notifications` until cancelled.
+    func run(_ notifications: AsyncThrowingStream<String, any Error>) async throws {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        for try await payload in try await database.listen(channel: Self.eventChannel) {
+        for try await payload in notifications {
             guard let event = try? decoder.decode(JobEvent.self, from: Data(payload.utf8)) else { continue }
             for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield(event) }
         }

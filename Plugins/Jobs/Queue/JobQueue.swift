@@ -75,8 +75,9 @@ public final class JobQueue: Sendable {
         let maxAttempts = options.maxAttempts ?? settings.maxAttempts
         let result = try await store.insert(type: type, payload: json, options: options, maxAttempts: maxAttempts, now: now)
         if result.inserted {
-            try await database.notify(channel: JobEventHub.wakeChannel, payload: type)
+            // The event goes first: a woken worker's `running` must not overtake `available`.
             try await events.publish(JobEvent(id: result.id, type: type, state: .available, attempt: 0, tenant: options.tenant, error: nil, at: now))
+            try await database.notify(channel: JobEventHub.wakeChannel, payload: type)
         }
         return Enqueued(id: result.id, duplicate: !result.inserted)
     }
@@ -98,8 +99,8 @@ public final class JobQueue: Sendable {
     /// Runs a dead or cancelled job again, with a fresh set of attempts.
     public func retry(_ id: Int64) async throws -> Job {
         let job = try await store.retry(id, now: clock.now)
-        try await database.notify(channel: JobEventHub.wakeChannel, payload: job.type)
         try await events.publish(JobEvent(id: job.id, type: job.type, state: .available, attempt: 0, tenant: job.tenant, error: nil, at: clock.now))
+        try await database.notify(channel: JobEventHub.wakeChannel, payload: job.type)
         return job
     }
 

@@ -16,6 +16,9 @@ import Tracing
 ///   cancelled meanwhile; a rescuer gives jobs whose lease ran out (a crashed worker) back.
 /// - On graceful shutdown it stops claiming and lets running jobs finish; jobs still running
 ///   when the kernel's shutdown deadline cancels it are given back without using an attempt.
+///
+/// The loops wait in real time; the kernel's clock only decides what is due and stamps rows,
+/// so a test that moves an injected clock never races a loop that is about to sleep on it.
 final class JobWorker: Service, Sendable {
     let queue: JobQueue
     let settings: JobsConfiguration
@@ -87,7 +90,7 @@ final class JobWorker: Service, Sendable {
     func sleep(seconds: Double) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.wakeup.wait() }
-            group.addTask { try? await self.clock.sleep(for: .milliseconds(Int64(seconds * 1000))) }
+            group.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) }
             await group.next()
             group.cancelAll()
         }
@@ -204,7 +207,7 @@ final class JobWorker: Service, Sendable {
     /// Renews leases; a job no longer held (cancelled through the API) is stopped.
     func keepLeases() async {
         while !Task.isCancelled {
-            try? await clock.sleep(for: .milliseconds(Int64(settings.lease / 3 * 1000)))
+            try? await Task.sleep(for: .milliseconds(Int64(settings.lease / 3 * 1000)))
             let ids = running.withLock { Array($0.keys) }
             guard !ids.isEmpty, !Task.isCancelled else { continue }
             do {
@@ -232,7 +235,7 @@ final class JobWorker: Service, Sendable {
                 if Task.isCancelled { break }
                 logger.warning("rescuing jobs failed", metadata: ["error": "\(DatabaseError.describe(error))"])
             }
-            try? await clock.sleep(for: .milliseconds(Int64(settings.lease / 2 * 1000)))
+            try? await Task.sleep(for: .milliseconds(Int64(settings.lease / 2 * 1000)))
         }
     }
 }
