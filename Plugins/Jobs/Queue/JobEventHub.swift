@@ -21,13 +21,31 @@ final class JobEventHub: Sendable {
         self.logger = logger
     }
 
-    func publish(_ event: JobEvent) async throws {
-        guard enabled else { return }
+    func publish(_ event: JobEvent) async throws { try await publish([event]) }
+
+    /// Publishes events as few notifications as PostgreSQL's 8000-byte payload limit allows:
+    /// each carries a JSON array, so a batch of claims or completions costs one round trip.
+    func publish(_ events: [JobEvent]) async throws {
+        guard enabled, !events.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
-        try await database.notify(channel: Self.eventChannel, payload: String(decoding: try encoder.encode(event), as: UTF8.self))
+        var batch: [String] = []
+        var size = 2
+        for event in events {
+            let text = String(decoding: try encoder.encode(event), as: UTF8.self)
+            if size + text.utf8.count + 1 > Self.payloadLimit, !batch.isEmpty {
+                try await database.notify(channel: Self.eventChannel, payload: "[" + batch.joined(separator: ",") + "]")
+                batch = []
+                size = 2
+            }
+            batch.append(text)
+            size += text.utf8.count + 1
+        }
+        try await database.notify(channel: Self.eventChannel, payload: "[" + batch.joined(separator: ",") + "]")
     }
+
+    static let payloadLimit = 7000
 
     /// Events from now on; the stream ends when its consumer stops iterating.
     func subscribe() -> AsyncStream<JobEvent> {
@@ -49,8 +67,11 @@ final class JobEventHub: Sendable {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         for try await payload in notifications {
-            guard let event = try? decoder.decode(JobEvent.self, from: Data(payload.utf8)) else { continue }
-            for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield(event) }
+            guard let events = try? decoder.decode([JobEvent].self, from: Data(payload.utf8)) else { continue }
+            let continuations = subscribers.withLock { Array($0.values) }
+            for event in events {
+                for continuation in continuations { continuation.yield(event) }
+            }
         }
     }
 }

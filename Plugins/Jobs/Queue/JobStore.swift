@@ -59,6 +59,17 @@ struct JobStore: Sendable {
             """).first() != nil
     }
 
+    /// Marks many jobs this worker holds as completed in one statement; returns the ids it
+    /// still held (the others were cancelled or rescued meanwhile).
+    func complete(ids: [Int64], worker: String, now: Date) async throws -> Set<Int64> {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await database.sql.raw("""
+            UPDATE jobs_queue SET state = 'completed', finished_at = \(bind: now.timeIntervalSince1970), locked_by = NULL, lease_until = NULL
+            WHERE id IN (\(binds: ids)) AND state = 'running' AND locked_by = \(bind: worker) RETURNING id
+            """).all()
+        return Set(try rows.map { try $0.decode(column: "id", as: Int64.self) })
+    }
+
     /// Records a failure: back to `available` at `retryAt`, or `dead` when attempts are used up.
     /// Returns the new state, or nil if this worker no longer holds the job.
     func fail(id: Int64, worker: String, error: String, retryAt: Date?, now: Date) async throws -> JobState? {

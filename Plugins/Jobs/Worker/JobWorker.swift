@@ -27,6 +27,8 @@ final class JobWorker: Service, Sendable {
     let id: String
     let wakeup = Wakeup()
     private let running = Mutex<[Int64: Task<Void, Never>]>([:])
+    /// Jobs whose handler succeeded, recorded in one statement before the next claim.
+    private let finished = Mutex<[(job: Job, started: Date)]>([])
     private let breakers = Mutex<[String: CircuitBreaker]>([:])
     private let stopping = Mutex(false)
 
@@ -51,6 +53,7 @@ final class JobWorker: Service, Sendable {
                 await self.claimLoop()
                 // Drain: running jobs finish (or are given back when the deadline cancels us).
                 for task in self.running.withLock({ Array($0.values) }) { await task.value }
+                await self.flushCompletions()
                 group.cancelAll()
             }
         } onGracefulShutdown: {
@@ -66,6 +69,7 @@ final class JobWorker: Service, Sendable {
     func claimLoop() async {
         var idle = false
         while !isStopping {
+            await flushCompletions()
             let free = settings.concurrency - running.withLock { $0.count }
             var claimed: [Job] = []
             if free > 0 {
@@ -77,6 +81,7 @@ final class JobWorker: Service, Sendable {
                     if isStopping { break }
                     logger.error("claiming jobs failed", metadata: ["error": "\(DatabaseError.describe(error))"])
                 }
+                if !claimed.isEmpty { await publish(claimed, .running) }
                 for job in claimed { start(job) }
                 idle = claimed.isEmpty && running.withLock { $0.isEmpty }
                 // A full batch means more may be waiting: claim again at once while slots are free.
@@ -139,7 +144,6 @@ final class JobWorker: Service, Sendable {
         let context = JobContext(id: job.id, type: job.type, tenant: job.tenant, attempt: job.attempt, maxAttempts: job.maxAttempts, logger: logger, database: queue.database)
         let started = clock.now
         metrics.claimed(type: job.type, latency: max(0, started.timeIntervalSince(job.runAt)))
-        await publish(job, .running, error: nil)
         do {
             try await withSpan("job \(job.type)", ofKind: .consumer) { span in
                 span.attributes["plinth.job.id"] = Int(job.id)
@@ -149,10 +153,7 @@ final class JobWorker: Service, Sendable {
                     try await withDeadline(seconds: handler.timeout) { try await handler.run(context, job.payload) }
                 }
             }
-            if try await store.complete(id: job.id, worker: id, now: clock.now) {
-                metrics.finished(type: job.type, outcome: "completed", duration: clock.now.timeIntervalSince(started))
-                await publish(job, .completed, error: nil)
-            }
+            finished.withLock { $0.append((job, started)) }
         } catch is CircuitOpenError {
             await giveBack([job.id])
         } catch {
@@ -161,6 +162,35 @@ final class JobWorker: Service, Sendable {
                 return
             }
             await failed(job, error: error, handler: handler, started: started)
+        }
+    }
+
+    /// Records every finished job in one statement and one notification. A job cancelled
+    /// meanwhile stays cancelled; if the write fails, the leases run out and the jobs run again
+    /// (at least once, never lost).
+    func flushCompletions() async {
+        let batch = finished.withLock { batch in
+            defer { batch.removeAll(keepingCapacity: true) }
+            return batch
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            let now = clock.now
+            let held = try await store.complete(ids: batch.map(\.job.id), worker: id, now: now)
+            let done = batch.filter { held.contains($0.job.id) }
+            for item in done { metrics.finished(type: item.job.type, outcome: "completed", duration: now.timeIntervalSince(item.started)) }
+            await publish(done.map(\.job), .completed)
+        } catch {
+            logger.error("recording completed jobs failed; their leases will expire and they will run again", metadata: ["count": "\(batch.count)", "error": "\(DatabaseError.describe(error))"])
+        }
+    }
+
+    func publish(_ jobs: [Job], _ state: JobState) async {
+        let now = clock.now
+        do {
+            try await queue.events.publish(jobs.map { JobEvent(id: $0.id, type: $0.type, state: state, attempt: $0.attempt, tenant: $0.tenant, error: nil, at: now) })
+        } catch {
+            logger.debug("could not publish job events", metadata: ["error": "\(error)"])
         }
     }
 
