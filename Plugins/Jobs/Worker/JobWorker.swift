@@ -53,7 +53,7 @@ final class JobWorker: Service, Sendable {
                 await self.claimLoop()
                 // Drain: running jobs finish (or are given back when the deadline cancels us).
                 for task in self.running.withLock({ Array($0.values) }) { await task.value }
-                await self.flushCompletions()
+                await self.publish(await self.flushCompletions().map { ($0, JobState.completed) })
                 group.cancelAll()
             }
         } onGracefulShutdown: {
@@ -68,9 +68,19 @@ final class JobWorker: Service, Sendable {
 
     func claimLoop() async {
         var idle = false
+        var coalesced = false
         while !isStopping {
-            await flushCompletions()
-            let free = settings.concurrency - running.withLock { $0.count }
+            let running = self.running.withLock { $0.count }
+            let free = settings.concurrency - running
+            // With most slots busy, wait a moment for more jobs to finish, so that one claim and
+            // one completion statement cover many jobs instead of one each.
+            if running > 0, free < max(1, min(settings.batch, settings.concurrency) / 2), !coalesced {
+                coalesced = true
+                await sleep(seconds: Self.coalesceWindow)
+                continue
+            }
+            coalesced = false
+            let completed = await flushCompletions()
             var claimed: [Job] = []
             if free > 0 {
                 do {
@@ -81,15 +91,23 @@ final class JobWorker: Service, Sendable {
                     if isStopping { break }
                     logger.error("claiming jobs failed", metadata: ["error": "\(DatabaseError.describe(error))"])
                 }
-                if !claimed.isEmpty { await publish(claimed, .running) }
-                for job in claimed { start(job) }
-                idle = claimed.isEmpty && running.withLock { $0.isEmpty }
-                // A full batch means more may be waiting: claim again at once while slots are free.
-                if claimed.count == min(free, settings.batch), running.withLock({ $0.count }) < settings.concurrency { continue }
             }
+            await publish(completed.map { ($0, JobState.completed) } + claimed.map { ($0, JobState.running) })
+            for job in claimed { start(job) }
+            guard free > 0 else {
+                await sleep(seconds: settings.busyPoll)
+                continue
+            }
+            idle = claimed.isEmpty && self.running.withLock { $0.isEmpty }
+            // A full batch means more may be waiting: claim again at once while slots are free.
+            if claimed.count == min(free, settings.batch), self.running.withLock({ $0.count }) < settings.concurrency { continue }
             await sleep(seconds: idle ? settings.idlePoll : settings.busyPoll)
         }
+        await publish(await flushCompletions().map { ($0, JobState.completed) })
     }
+
+    /// How long the loop waits for more jobs to finish when few slots are free: 2 ms.
+    static let coalesceWindow = 0.002
 
     /// Waits for a wake-up or the timeout, whichever comes first.
     func sleep(seconds: Double) async {
@@ -128,12 +146,15 @@ final class JobWorker: Service, Sendable {
     // MARK: Running
 
     func start(_ job: Job) {
-        let task = Task {
-            await self.execute(job)
-            self.running.withLock { _ = $0.removeValue(forKey: job.id) }
-            self.wakeup.wake()
+        // Registered under the lock the task's own removal takes, so a job that finishes at
+        // once cannot be removed before it is added (which would hold its slot forever).
+        running.withLock { running in
+            running[job.id] = Task {
+                await self.execute(job)
+                self.running.withLock { _ = $0.removeValue(forKey: job.id) }
+                self.wakeup.wake()
+            }
         }
-        running.withLock { $0[job.id] = task }
     }
 
     func execute(_ job: Job) async {
@@ -168,27 +189,31 @@ final class JobWorker: Service, Sendable {
     /// Records every finished job in one statement and one notification. A job cancelled
     /// meanwhile stays cancelled; if the write fails, the leases run out and the jobs run again
     /// (at least once, never lost).
-    func flushCompletions() async {
+    @discardableResult
+    func flushCompletions() async -> [Job] {
         let batch = finished.withLock { batch in
             defer { batch.removeAll(keepingCapacity: true) }
             return batch
         }
-        guard !batch.isEmpty else { return }
+        guard !batch.isEmpty else { return [] }
         do {
             let now = clock.now
             let held = try await store.complete(ids: batch.map(\.job.id), worker: id, now: now)
             let done = batch.filter { held.contains($0.job.id) }
             for item in done { metrics.finished(type: item.job.type, outcome: "completed", duration: now.timeIntervalSince(item.started)) }
-            await publish(done.map(\.job), .completed)
+            return done.map(\.job)
         } catch {
             logger.error("recording completed jobs failed; their leases will expire and they will run again", metadata: ["count": "\(batch.count)", "error": "\(DatabaseError.describe(error))"])
+            return []
         }
     }
 
-    func publish(_ jobs: [Job], _ state: JobState) async {
+    /// Publishes status changes of many jobs in as few notifications as fit.
+    func publish(_ changes: [(Job, JobState)]) async {
+        guard !changes.isEmpty else { return }
         let now = clock.now
         do {
-            try await queue.events.publish(jobs.map { JobEvent(id: $0.id, type: $0.type, state: state, attempt: $0.attempt, tenant: $0.tenant, error: nil, at: now) })
+            try await queue.events.publish(changes.map { job, state in JobEvent(id: job.id, type: job.type, state: state, attempt: job.attempt, tenant: job.tenant, error: nil, at: now) })
         } catch {
             logger.debug("could not publish job events", metadata: ["error": "\(error)"])
         }
