@@ -32,8 +32,9 @@ psycopg, asyncpg) are installed with pip.
 Usage: scripts/bench jobs  (or Benchmarks/jobs.py --bin .build/release --pg-url postgres://...)
        Benchmarks/jobs.py --only peers --pg-url ...   (pgqueuer, procrastinate, ceiling; no binary)
 """
-import argparse, asyncio, glob, importlib, json, math, os, shutil, signal, socket, subprocess, sys, tempfile, time
+import argparse, asyncio, glob, importlib, json, math, os, shutil, signal, subprocess, sys, tempfile, time
 import urllib.error, urllib.parse, urllib.request
+from benchlib import free_port, wait_ready
 
 PACKAGES = [("pgqueuer", "pgqueuer"), ("procrastinate", "procrastinate"), ("psycopg", "psycopg[binary]"), ("asyncpg", "asyncpg")]
 CONTENDERS = ["plinth", "pgqueuer", "procrastinate", "ceiling"]
@@ -106,12 +107,6 @@ def version(package):
         return "?"
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def database_url(server_url, name):
@@ -152,19 +147,6 @@ def pgbench_path():
     return found[-1] if found else shutil.which("pgbench")
 
 
-def wait_ready(url, proc, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"plinth serve exited with status {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status == 200:
-                    return
-        except Exception:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"{url} did not answer 200 within {timeout:.0f} s")
 
 
 def tail(path, lines=30):
@@ -208,7 +190,7 @@ def run_plinth(args, server_url, work, notes):
     proc = subprocess.Popen([plinth, "serve"], env=server_env, cwd=work, stdout=log, stderr=subprocess.STDOUT)
     drain, latency = None, None
     try:
-        wait_ready(f"http://127.0.0.1:{port}/ready", proc)
+        wait_ready(f"http://127.0.0.1:{port}/ready", timeout=60.0, proc=proc)
         with psycopg.connect(url, autocommit=True) as conn:
             checkpoint(conn)
             n = args.jobs

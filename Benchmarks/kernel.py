@@ -9,28 +9,12 @@
 
 Usage: scripts/bench  (or Benchmarks/kernel.py --bin .build/release)
 """
-import argparse, os, re, signal, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+import argparse, os, re, signal, statistics, subprocess, sys, tempfile, time
+from benchlib import free_port, wait_ready
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
-def wait_ready(url, timeout=30.0, interval=0.002):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status == 200:
-                    return True
-        except Exception:
-            pass
-        time.sleep(interval)
-    raise RuntimeError(f"{url} not ready within {timeout}s")
 
 
 def wrk(url, seconds, connections, threads=1):

@@ -12,7 +12,8 @@
 
 Usage: scripts/bench storage  (or Benchmarks/storage.py --bin .build/release --moto URL)
 """
-import argparse, os, signal, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request
+import argparse, os, signal, statistics, subprocess, sys, tempfile, threading, time
+from benchlib import free_port, rss, wait_ready
 
 import boto3
 from botocore.config import Config
@@ -21,33 +22,10 @@ KEY_ID, SECRET = "bench", "bench-secret"
 SIZE = 100 * 1000 * 1000
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
-def wait_ready(url, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status == 200:
-                    return
-        except Exception:
-            pass
-        time.sleep(0.02)
-    raise RuntimeError(f"{url} not ready within {timeout}s")
 
 
-def rss(pid, field="VmRSS"):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) * 1024
-    return 0
 
 
 def curl(args):
