@@ -1,29 +1,58 @@
 import Foundation
 import PlinthKernel
 import Prometheus
+import Synchronization
 
 /// `plinth_jobs_finished_total{type,outcome}` (completed, retried, dead),
 /// `plinth_jobs_run_duration_seconds{type}`, `plinth_jobs_claim_latency_seconds{type}` (from
 /// due to started) and `plinth_jobs_queue_depth{type,state}`.
-struct JobMetrics: Sendable {
+final class JobMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
+    /// The registry validates and hashes labels on every lookup; each job would pay for three.
+    private let latency = Mutex<[String: DurationHistogram]>([:])
+    private let runs = Mutex<[String: DurationHistogram]>([:])
+    private let outcomes = Mutex<[String: Counter]>([:])
+    static let buckets = KernelMetrics.latencyBuckets + [.seconds(60), .seconds(600)]
 
-    func claimed(type: String, latency: Double) {
-        registry.makeDurationHistogram(
-            descriptor: .init(namespace: "plinth", subsystem: "jobs", metricName: "claim_latency", unitName: "seconds", helpText: "Time from a job being due to a worker starting it"),
-            labels: [("type", type)], buckets: KernelMetrics.latencyBuckets + [.seconds(60), .seconds(600)]
-        ).record(.milliseconds(Int64(latency * 1000)))
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+    }
+
+    func claimed(type: String, latency seconds: Double) {
+        let histogram = latency.withLock { cache in
+            if let histogram = cache[type] { return histogram }
+            let histogram = registry.makeDurationHistogram(
+                descriptor: .init(namespace: "plinth", subsystem: "jobs", metricName: "claim_latency", unitName: "seconds", helpText: "Time from a job being due to a worker starting it"),
+                labels: [("type", type)], buckets: Self.buckets
+            )
+            cache[type] = histogram
+            return histogram
+        }
+        histogram.record(.milliseconds(Int64(seconds * 1000)))
     }
 
     func finished(type: String, outcome: String, duration: Double) {
-        registry.makeCounter(
-            descriptor: .init(namespace: "plinth", subsystem: "jobs", metricName: "finished", unitName: "total", helpText: "Job attempts by outcome: completed, retried, dead"),
-            labels: [("type", type), ("outcome", outcome)]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: .init(namespace: "plinth", subsystem: "jobs", metricName: "run_duration", unitName: "seconds", helpText: "Time a job attempt ran"),
-            labels: [("type", type)], buckets: KernelMetrics.latencyBuckets + [.seconds(60), .seconds(600)]
-        ).record(.milliseconds(Int64(duration * 1000)))
+        let counter = outcomes.withLock { cache in
+            let key = type + "\u{0}" + outcome
+            if let counter = cache[key] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: .init(namespace: "plinth", subsystem: "jobs", metricName: "finished", unitName: "total", helpText: "Job attempts by outcome: completed, retried, dead"),
+                labels: [("type", type), ("outcome", outcome)]
+            )
+            cache[key] = counter
+            return counter
+        }
+        counter.increment()
+        let histogram = runs.withLock { cache in
+            if let histogram = cache[type] { return histogram }
+            let histogram = registry.makeDurationHistogram(
+                descriptor: .init(namespace: "plinth", subsystem: "jobs", metricName: "run_duration", unitName: "seconds", helpText: "Time a job attempt ran"),
+                labels: [("type", type)], buckets: Self.buckets
+            )
+            cache[type] = histogram
+            return histogram
+        }
+        histogram.record(.milliseconds(Int64(duration * 1000)))
     }
 
     func depth(_ rows: [(type: String, state: String, count: Int)]) {
