@@ -20,7 +20,7 @@ final class CronScheduler: Service, Sendable {
     }
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do { try await self.tick() } catch {
                     if Task.isCancelled { break }

@@ -107,7 +107,7 @@ public final class JobQueue: Sendable {
     /// Count of jobs by type and state.
     public func statistics() async throws -> [String: [String: Int]] {
         var result: [String: [String: Int]] = [:]
-        for row in try await store.stats(now: clock.now) { result[row.type, default: [:]][row.state] = row.count }
+        for row in try await store.stats() { result[row.type, default: [:]][row.state] = row.count }
         return result
     }
 

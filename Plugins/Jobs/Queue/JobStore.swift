@@ -159,7 +159,7 @@ struct JobStore: Sendable {
     }
 
     /// Jobs by type and state, and how many are due now.
-    func stats(now: Date) async throws -> [(type: String, state: String, count: Int)] {
+    func stats() async throws -> [(type: String, state: String, count: Int)] {
         let rows = try await database.sql.raw("SELECT type, state, COUNT(*) AS n FROM jobs_queue GROUP BY type, state ORDER BY type, state").all()
         return try rows.map { (try $0.decode(column: "type", as: String.self), try $0.decode(column: "state", as: String.self), try $0.decode(column: "n", as: Int.self)) }
     }

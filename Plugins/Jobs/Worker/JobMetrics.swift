@@ -9,9 +9,9 @@ import Synchronization
 final class JobMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     /// The registry validates and hashes labels on every lookup; each job would pay for three.
-    private let latency = Mutex<[String: DurationHistogram]>([:])
-    private let runs = Mutex<[String: DurationHistogram]>([:])
-    private let outcomes = Mutex<[String: Counter]>([:])
+    private let latency = CollectorCache<DurationHistogram>()
+    private let runs = CollectorCache<DurationHistogram>()
+    private let outcomes = CollectorCache<Counter>()
     static let buckets = KernelMetrics.latencyBuckets + [.seconds(60), .seconds(600)]
 
     init(registry: PrometheusCollectorRegistry) {
@@ -19,40 +19,27 @@ final class JobMetrics: Sendable {
     }
 
     func claimed(type: String, latency seconds: Double) {
-        let histogram = latency.withLock { cache in
-            if let histogram = cache[type] { return histogram }
-            let histogram = registry.makeDurationHistogram(
+        latency.value(for: type) {
+            registry.makeDurationHistogram(
                 descriptor: .init(namespace: "plinth", subsystem: "jobs", metricName: "claim_latency", unitName: "seconds", helpText: "Time from a job being due to a worker starting it"),
                 labels: [("type", type)], buckets: Self.buckets
             )
-            cache[type] = histogram
-            return histogram
-        }
-        histogram.record(.milliseconds(Int64(seconds * 1000)))
+        }.record(.milliseconds(Int64(seconds * 1000)))
     }
 
     func finished(type: String, outcome: String, duration: Double) {
-        let counter = outcomes.withLock { cache in
-            let key = type + "\u{0}" + outcome
-            if let counter = cache[key] { return counter }
-            let counter = registry.makeCounter(
+        outcomes.value(for: type + "\u{0}" + outcome) {
+            registry.makeCounter(
                 descriptor: .init(namespace: "plinth", subsystem: "jobs", metricName: "finished", unitName: "total", helpText: "Job attempts by outcome: completed, retried, dead"),
                 labels: [("type", type), ("outcome", outcome)]
             )
-            cache[key] = counter
-            return counter
-        }
-        counter.increment()
-        let histogram = runs.withLock { cache in
-            if let histogram = cache[type] { return histogram }
-            let histogram = registry.makeDurationHistogram(
+        }.increment()
+        runs.value(for: type) {
+            registry.makeDurationHistogram(
                 descriptor: .init(namespace: "plinth", subsystem: "jobs", metricName: "run_duration", unitName: "seconds", helpText: "Time a job attempt ran"),
                 labels: [("type", type)], buckets: Self.buckets
             )
-            cache[type] = histogram
-            return histogram
-        }
-        histogram.record(.milliseconds(Int64(duration * 1000)))
+        }.record(.milliseconds(Int64(duration * 1000)))
     }
 
     func depth(_ rows: [(type: String, state: String, count: Int)]) {
@@ -61,6 +48,20 @@ final class JobMetrics: Sendable {
                 descriptor: .init(namespace: "plinth", subsystem: "jobs", metricName: "queue_depth", helpText: "Jobs by type and state (available, running, dead)"),
                 labels: [("type", row.type), ("state", row.state)]
             ).set(Double(row.count))
+        }
+    }
+}
+
+/// Collectors by label key, made once.
+final class CollectorCache<Value: Sendable>: Sendable {
+    private let values = Mutex<[String: Value]>([:])
+
+    func value(for key: String, make: () -> Value) -> Value {
+        values.withLock { values in
+            if let value = values[key] { return value }
+            let value = make()
+            values[key] = value
+            return value
         }
     }
 }

@@ -285,7 +285,7 @@ final class JobWorker: Service, Sendable {
                     await publish(job, job.state, error: job.lastError)
                     if job.state == .available { try await queue.database.notify(channel: JobEventHub.wakeChannel, payload: job.type) }
                 }
-                metrics.depth(try await store.stats(now: clock.now))
+                metrics.depth(try await store.stats())
             } catch {
                 if Task.isCancelled { break }
                 logger.warning("rescuing jobs failed", metadata: ["error": "\(DatabaseError.describe(error))"])
