@@ -1,3 +1,4 @@
+import PlinthAuth
 import PlinthKernel
 import PlinthJobs
 import PlinthStorage
@@ -6,6 +7,7 @@ import PlinthStorage
 /// are added here, one line each.
 enum DefaultPlugins {
     static let entries: [PluginEntry] = [
+        PluginEntry(AuthPlugin.self),
         PluginEntry(StoragePlugin.self),
         PluginEntry(JobsPlugin.self),
     ]

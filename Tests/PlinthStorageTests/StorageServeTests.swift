@@ -7,8 +7,9 @@ import Testing
 /// server's memory watched, and presigned URLs used by a client with no credentials.
 @Suite(.serialized) struct StorageServeTests {
     static func serve(endpoint: String, bucket: String, folder: String) async throws -> (PlinthProcess, String) {
+        // Only storage: these tests use the kernel's trusted X-Tenant-ID, which the auth plugin replaces.
         let server = try PlinthProcess(["serve"], environment: [
-            "PORT": "0", "PLINTH_DATA_DIR": folder, "STORAGE_BUCKET": bucket, "STORAGE_ENDPOINT": endpoint, "STORAGE_FORCE_PATH_STYLE": "true",
+            "PLINTH_PLUGINS": "storage", "PORT": "0", "PLINTH_DATA_DIR": folder, "STORAGE_BUCKET": bucket, "STORAGE_ENDPOINT": endpoint, "STORAGE_FORCE_PATH_STYLE": "true",
             "STORAGE_ACCESS_KEY_ID": StorageDriver.accessKey, "STORAGE_SECRET_ACCESS_KEY": StorageDriver.secretKey,
         ], directory: folder)
         let url = try await server.waitUntilListening()

@@ -26,6 +26,9 @@ public struct KernelConfiguration: Sendable {
     public var apiBaseURL: String = "http://localhost:3013"
     /// `SESSION_EXPIRY` in seconds. Default 86400 (24 h).
     public var sessionExpiry: Double = 86_400
+    /// `SESSION_IDLE_TIMEOUT` in seconds: a session unused this long ends. Default 1800
+    /// (30 min, ASVS level 2); 0 turns it off.
+    public var sessionIdleTimeout: Double = 1_800
     /// `PLINTH_SESSION_PURGE_INTERVAL` in seconds. Default 600.
     public var sessionPurgeInterval: Double = 600
     /// `PLINTH_SHUTDOWN_TIMEOUT` in seconds: in-flight requests get this long to finish. Default 30.
@@ -91,6 +94,8 @@ public struct KernelConfiguration: Sendable {
         show("API_BASE_URL", c.apiBaseURL)
         c.sessionExpiry = try source.seconds("SESSION_EXPIRY", default: c.sessionExpiry, minimum: 1)
         show("SESSION_EXPIRY", String(c.sessionExpiry))
+        c.sessionIdleTimeout = try source.seconds("SESSION_IDLE_TIMEOUT", default: c.sessionIdleTimeout, minimum: 0)
+        show("SESSION_IDLE_TIMEOUT", String(c.sessionIdleTimeout))
         c.sessionPurgeInterval = try source.seconds("PLINTH_SESSION_PURGE_INTERVAL", default: c.sessionPurgeInterval, minimum: 0.01)
         show("PLINTH_SESSION_PURGE_INTERVAL", String(c.sessionPurgeInterval))
         c.shutdownTimeout = try source.seconds("PLINTH_SHUTDOWN_TIMEOUT", default: c.shutdownTimeout, minimum: 0)

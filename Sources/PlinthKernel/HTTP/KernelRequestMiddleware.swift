@@ -18,6 +18,8 @@ struct KernelRequestMiddleware: RouterMiddleware {
     let maxBodySize: Int
     let cors: CORSPolicy
     let sessions: SessionCookies
+    /// The installed authenticator (``RequestAuthenticator``), if a plugin provides one.
+    let authenticator: (any RequestAuthenticator)?
     var problems: ProblemMapper { ProblemMapper(routes: routes) }
     /// The logger's handler when it can write access lines directly (the kernel's own handlers).
     let accessWriter: (any AccessLogFormatting)?
@@ -25,7 +27,8 @@ struct KernelRequestMiddleware: RouterMiddleware {
     /// read once because the global tracer sits behind a lock.
     let tracing: Bool
 
-    init(routes: RouteTable, metrics: KernelMetrics, logger: Logger, maxBodySize: Int, cors: CORSPolicy, sessions: SessionCookies) {
+    init(routes: RouteTable, metrics: KernelMetrics, logger: Logger, maxBodySize: Int, cors: CORSPolicy, sessions: SessionCookies, authenticator: (any RequestAuthenticator)? = nil) {
+        self.authenticator = authenticator
         self.routes = routes
         self.metrics = metrics
         self.logger = logger
@@ -47,7 +50,7 @@ struct KernelRequestMiddleware: RouterMiddleware {
     func handleScoped(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async -> Response {
         let started = ContinuousClock.now
         var context = context
-        if let problem = RequestScope.prepare(request, &context, maxBodySize: maxBodySize) {
+        if let problem = RequestScope.prepare(request, &context, maxBodySize: maxBodySize, trustTenantHeader: authenticator == nil) {
             var response = problem.response(instance: request.uri.path, requestID: context.requestID)
             response.headers[.requestID] = context.requestID
             finish(request, context, status: Int(response.status.code), started: started, span: nil)
@@ -90,7 +93,12 @@ struct KernelRequestMiddleware: RouterMiddleware {
             }
             let (session, presented) = try await sessions.load(request)
             context.session = session
+            if let authenticator {
+                try await authenticator.authenticate(request, context: &context)
+                if let tenant = context.tenantID { context.logger[metadataKey: "tenant"] = .string(tenant) }
+            }
             response = try await next(request, context)
+            if !context.responseHeaders.isEmpty { response.headers.append(contentsOf: context.responseHeaders) }
             try await sessions.commit(session, presented: presented, to: &response)
         } catch {
             response = problems.problem(for: error, request: request, context: context).response(instance: request.uri.path, requestID: context.requestID)

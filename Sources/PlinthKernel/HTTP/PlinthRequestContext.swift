@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -12,12 +13,23 @@ public struct PlinthRequestContext: RequestContext {
     /// The tenant the request resolved to, if any (kernel default: the `X-Tenant-ID` header;
     /// an auth plugin replaces this with the tenant of the verified identity).
     public var tenantID: String?
+    /// The tenant the `x-tenant-id` header asks for, unverified. Without a
+    /// ``RequestAuthenticator`` the kernel trusts it as ``tenantID``; with one, the
+    /// authenticator decides.
+    public var requestedTenantID: String?
+    /// The caller, once a ``RequestAuthenticator`` established it. See ``requireIdentity()``.
+    public var identity: PlinthIdentity?
+    /// Why presented credentials were not accepted; ``requireIdentity()`` throws it.
+    public var authenticationProblem: Problem?
     /// The request's session; see ``SessionHandle``.
     public var session: SessionHandle
     /// Largest body a handler may collect; `PLINTH_MAX_BODY_SIZE` (default 10 MiB).
     public var maxUploadSize: Int = 10 << 20
     /// The setting that sets ``maxUploadSize`` for this route, named in 413 responses.
     public var maxUploadSetting: String = "PLINTH_MAX_BODY_SIZE"
+    /// Headers the kernel adds to the response, for middleware that runs before the route
+    /// (a ``RequestAuthenticator``'s rate-limit headers).
+    public var responseHeaders = HTTPFields()
     /// Values plugins attach to the request, keyed by type.
     public var values = RequestValues()
 

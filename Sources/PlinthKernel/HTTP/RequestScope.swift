@@ -20,7 +20,7 @@ enum RequestScope {
     }
 
     /// Fills the context; returns a problem when the request is malformed (bad tenant header).
-    static func prepare(_ request: Request, _ context: inout PlinthRequestContext, maxBodySize: Int) -> Problem? {
+    static func prepare(_ request: Request, _ context: inout PlinthRequestContext, maxBodySize: Int, trustTenantHeader: Bool) -> Problem? {
         let given = request.headers[.requestID]
         context.requestID = given.flatMap { isWellFormed($0) ? $0 : nil } ?? RequestIDGenerator.next()
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
@@ -29,8 +29,11 @@ enum RequestScope {
             guard tenant.utf8.count <= 64, isWellFormed(tenant), !tenant.contains(".") else {
                 return Problem(.badRequest, type: "invalid-tenant", detail: "x-tenant-id must be 1-64 characters of A-Z, a-z, 0-9, '_' and '-'")
             }
-            context.tenantID = tenant
-            context.logger[metadataKey: "tenant"] = .string(tenant)
+            context.requestedTenantID = tenant
+            if trustTenantHeader {
+                context.tenantID = tenant
+                context.logger[metadataKey: "tenant"] = .string(tenant)
+            }
         }
         return nil
     }

@@ -102,8 +102,10 @@ public final class Kernel: Sendable {
         let services = ServiceRegistry()
         let events = EventBus(database: database, logger: logger)
         let audit = AuditLog(database: database, clock: clock)
-        let sessions = SessionStore(database: database, clock: clock, expiry: configuration.sessionExpiry)
+        let sessions = SessionStore(database: database, clock: clock, expiry: configuration.sessionExpiry, idleTimeout: configuration.sessionIdleTimeout)
         let background = BackgroundServices()
+        let permissions = PermissionCatalog()
+        try services.provide(PermissionCatalog.self, permissions, by: "kernel")
         try services.provide(Database.self, database, by: "kernel")
         try services.provide(SessionStore.self, sessions, by: "kernel")
         try services.provide(AuditLog.self, audit, by: "kernel")
@@ -117,7 +119,7 @@ public final class Kernel: Sendable {
                 manifest: entry.manifest, config: PluginConfig(pluginID: entry.manifest.id, environment: configuration.source),
                 kernel: KernelSettings(configuration),
                 logger: pluginLogger, database: database, events: events, audit: audit, sessions: sessions,
-                clock: clock, metrics: metrics, services: services, backgroundServices: background
+                permissions: permissions, clock: clock, metrics: metrics, services: services, backgroundServices: background
             )
             do {
                 loaded.append(LoadedPlugin(entry: entry, instance: try entry.make(context), context: context))

@@ -25,7 +25,8 @@ public struct RunningKernel {
         router.add(middleware: KernelRequestMiddleware(
             routes: routes, metrics: metrics, logger: logger, maxBodySize: configuration.maxBodySize,
             cors: CORSPolicy(origins: Set(configuration.corsOrigins)),
-            sessions: SessionCookies(store: sessions, secure: configuration.secureCookies)
+            sessions: SessionCookies(store: sessions, secure: configuration.secureCookies),
+            authenticator: services.resolve((any RequestAuthenticator).self)
         ))
         try KernelRoutes(kernel: self).mount()
         for plugin in plugins {

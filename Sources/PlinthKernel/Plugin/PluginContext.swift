@@ -15,6 +15,8 @@ public struct PluginContext: Sendable {
     public let events: EventBus
     public let audit: AuditLog
     public let sessions: SessionStore
+    /// Named permissions and the roles that hold them; see ``declarePermission(_:_:roles:)``.
+    public let permissions: PermissionCatalog
     public let clock: any KernelClock
     public let metrics: KernelMetrics
     /// The registry behind ``provide(_:_:)`` and ``require(_:)``.
@@ -40,6 +42,12 @@ public struct PluginContext: Sendable {
     /// Appends an audit row with this plugin as its source.
     public func audit(_ action: String, actor: String? = nil, tenant: String? = nil, target: String? = nil, metadata: [String: String] = [:], requestID: String? = nil) async throws {
         try await audit.record(AuditRecord(action: action, actor: actor, tenant: tenant, target: target, metadata: metadata, requestID: requestID, plugin: id))
+    }
+
+    /// Declares a permission this plugin checks with ``PlinthRequestContext/requirePermission(_:)``,
+    /// held by the tenant `roles` (`owner`, `admin`, `member`). Call in step 5 (provide).
+    public func declarePermission(_ name: String, _ description: String, roles: Set<String>) throws {
+        try permissions.declare(name, description: description, roles: roles, plugin: id)
     }
 
     /// Runs `service` from boot until shutdown, as part of the kernel's service group.

@@ -10,21 +10,36 @@ public struct SessionRecord: Sendable, Hashable {
     public var expiresAt: Double
 }
 
+/// A session as its owner sees it in a list: no id, only a handle to revoke it by.
+public struct SessionSummary: Sendable, Hashable, Codable {
+    public var handle: String
+    public var createdAt: Double
+    public var lastSeenAt: Double
+    public var expiresAt: Double
+}
+
 /// Cookie sessions kept in the database (`plinth_sessions`), so they survive restarts and are
 /// shared by every instance.
 ///
 /// Ids carry 256 random bits and only their SHA-256 is stored: a leaked table cannot be
-/// replayed. Expiry is absolute, `SESSION_EXPIRY` (default 24 h) from creation.
+/// replayed. A session ends `SESSION_EXPIRY` (default 24 h) after creation, or after
+/// `SESSION_IDLE_TIMEOUT` (default 30 min) without a request, whichever comes first.
 public struct SessionStore: Sendable {
     let database: Database
     let clock: any KernelClock
     /// Seconds from creation to expiry.
     public let expiry: Double
+    /// Seconds without use after which a session ends; 0 = never.
+    public let idleTimeout: Double
+    /// Use is recorded at most this often per session, so a busy session does not write on
+    /// every request; idle expiry is exact to within this many seconds.
+    static let touchInterval = 30.0
 
-    public init(database: Database, clock: any KernelClock, expiry: Double) {
+    public init(database: Database, clock: any KernelClock, expiry: Double, idleTimeout: Double = 0) {
         self.database = database
         self.clock = clock
         self.expiry = expiry
+        self.idleTimeout = idleTimeout
     }
 
     static func newID() -> String {
@@ -49,11 +64,19 @@ public struct SessionStore: Sendable {
         return id
     }
 
-    /// The session `id`, or `nil` when unknown or expired.
+    /// The session `id`, or `nil` when unknown, expired or idle too long. Loading counts as use.
     public func load(_ id: String) async throws -> SessionRecord? {
         let now = clock.now.timeIntervalSince1970
-        guard let row = try await database.sql.raw("SELECT subject, data, created_at, expires_at FROM plinth_sessions WHERE id_hash = \(bind: Self.hash(id)) AND expires_at > \(bind: now)").first() else {
+        let idleCutoff = idleTimeout > 0 ? now - idleTimeout : -Double.greatestFiniteMagnitude
+        let hash = Self.hash(id)
+        guard let row = try await database.sql.raw("""
+            SELECT subject, data, created_at, expires_at, last_seen_at FROM plinth_sessions
+            WHERE id_hash = \(bind: hash) AND expires_at > \(bind: now) AND last_seen_at > \(bind: idleCutoff)
+            """).first() else {
             return nil
+        }
+        if idleTimeout > 0, try row.decode(column: "last_seen_at", as: Double.self) < now - Self.touchInterval {
+            try await database.sql.raw("UPDATE plinth_sessions SET last_seen_at = \(bind: now) WHERE id_hash = \(bind: hash)").run()
         }
         let data = try row.decode(column: "data", as: String.self)
         return SessionRecord(
@@ -92,10 +115,48 @@ public struct SessionStore: Sendable {
         return rows.count
     }
 
+    /// A short, non-secret name for session `id` (a prefix of its stored hash), as
+    /// ``list(subject:)`` shows it: safe to show the user and to send back to revoke it.
+    public static func handle(of id: String) -> String {
+        String(hash(id).prefix(16))
+    }
+
+    /// The live sessions of `subject`, newest first.
+    public func list(subject: String) async throws -> [SessionSummary] {
+        let now = clock.now.timeIntervalSince1970
+        let idleCutoff = idleTimeout > 0 ? now - idleTimeout : -Double.greatestFiniteMagnitude
+        let rows = try await database.sql.raw("""
+            SELECT id_hash, created_at, last_seen_at, expires_at FROM plinth_sessions
+            WHERE subject = \(bind: subject) AND expires_at > \(bind: now) AND last_seen_at > \(bind: idleCutoff)
+            ORDER BY created_at DESC
+            """).all()
+        return try rows.map { row in
+            SessionSummary(
+                handle: String(try row.decode(column: "id_hash", as: String.self).prefix(16)),
+                createdAt: try row.decode(column: "created_at", as: Double.self),
+                lastSeenAt: try row.decode(column: "last_seen_at", as: Double.self),
+                expiresAt: try row.decode(column: "expires_at", as: Double.self)
+            )
+        }
+    }
+
+    /// Ends the session of `subject` named by `handle` (from ``list(subject:)``).
+    /// - Returns: whether there was such a session.
+    @discardableResult
+    public func destroy(handle: String, subject: String) async throws -> Bool {
+        guard handle.count == 16, handle.allSatisfy(\.isHexDigit) else { return false }
+        let rows = try await database.sql.raw("""
+            DELETE FROM plinth_sessions WHERE subject = \(bind: subject) AND id_hash LIKE \(bind: handle + "%") RETURNING id_hash
+            """).all()
+        return !rows.isEmpty
+    }
+
     /// Deletes expired sessions. - Returns: how many.
     @discardableResult
     public func purgeExpired() async throws -> Int {
-        let rows = try await database.sql.raw("DELETE FROM plinth_sessions WHERE expires_at <= \(bind: clock.now.timeIntervalSince1970) RETURNING id_hash").all()
+        let now = clock.now.timeIntervalSince1970
+        let idleCutoff = idleTimeout > 0 ? now - idleTimeout : -Double.greatestFiniteMagnitude
+        let rows = try await database.sql.raw("DELETE FROM plinth_sessions WHERE expires_at <= \(bind: now) OR last_seen_at <= \(bind: idleCutoff) RETURNING id_hash").all()
         return rows.count
     }
 }

@@ -1,0 +1,61 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// JSON responses of the auth routes: sorted keys, and `Cache-Control: no-store` because they
+/// may carry tokens.
+enum AuthJSON {
+    static func response(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    static func empty(_ status: HTTPResponse.Status = .noContent) -> Response {
+        Response(status: status, headers: [.cacheControl: "no-store"])
+    }
+}
+
+/// What a sign-in answers.
+struct TokenResponse: Encodable {
+    let accessToken: String
+    let tokenType: String
+    let expiresIn: Int
+    /// Bearer mode only; cookie mode sets the `refreshToken` cookie instead.
+    let refreshToken: String?
+    /// Cookie mode only: send it as `X-CSRF-Token` with state-changing requests.
+    let csrfToken: String?
+    let user: UserView
+}
+
+/// What a sign-in held at the second factor answers.
+struct SecondFactorChallenge: Encodable {
+    let mfaRequired: Bool
+    let challengeToken: String
+    let expiresIn: Int
+}
+
+/// An account as its owner sees it.
+struct UserView: Encodable {
+    let id: String
+    let email: String
+    let name: String?
+    let emailVerified: Bool
+    let createdAt: String
+
+    init(_ user: User) {
+        id = user.id
+        email = user.email
+        name = user.name
+        emailVerified = user.emailVerified
+        createdAt = Self.iso(user.createdAt)
+    }
+
+    static func iso(_ seconds: Double) -> String {
+        ISO8601DateFormatter.string(from: Date(timeIntervalSince1970: seconds), timeZone: .gmt, formatOptions: [.withInternetDateTime])
+    }
+}

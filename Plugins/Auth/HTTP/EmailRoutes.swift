@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import PlinthKernel
+
+/// `POST email/verify` and `POST email/verify/request` under `/api/auth`.
+struct EmailRoutes {
+    let service: AuthService
+
+    struct VerifyBody: Decodable { let token: String }
+
+    func mount(_ routes: PluginRoutes) throws {
+        try routes.post("auth/email/verify") { request, context in try await verify(request, context) }
+        try routes.post("auth/email/verify/request") { _, context in try await requestVerification(context) }
+    }
+
+    func sendVerification(to user: User) async throws {
+        let token = try await service.oneTime.issue(user: user.id, purpose: .emailVerification)
+        try await service.mailer.send(MailMessage(
+            to: user.email, subject: "Verify your email address",
+            body: "Confirm this address within \(Int(service.configuration.resetExpiry / 60)) minutes:\n\n\(service.configuration.appURL)/verify-email?token=\(token)\n"
+        ))
+    }
+
+    func verify(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+        let body = try await request.decode(as: VerifyBody.self, context: context)
+        let user: String? = try await service.context.database.transaction { sql in
+            guard let user = try await service.oneTime.consume(body.token, purpose: .emailVerification, on: sql) else { return nil }
+            try await service.users.markEmailVerified(user: user, on: sql)
+            return user
+        }
+        guard let user else {
+            throw Problem(.badRequest, type: "invalid-token", detail: "the verification link is invalid, used or expired; ask for a new one")
+        }
+        try await service.context.audit("auth.email.verified", actor: user, requestID: context.requestID)
+        return AuthJSON.empty()
+    }
+
+    func requestVerification(_ context: PlinthRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        guard let user = try await service.users.find(id: identity.subject) else { throw Problem(.unauthorized) }
+        if !user.emailVerified { try await sendVerification(to: user) }
+        return try AuthJSON.response(.accepted, ["status": user.emailVerified ? "verified" : "sent"])
+    }
+}

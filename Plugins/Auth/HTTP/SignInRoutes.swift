@@ -1,0 +1,168 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PlinthKernel
+
+/// `POST register`, `login`, `refresh`, `logout` and `GET me` under `/api/auth`.
+struct SignInRoutes {
+    let service: AuthService
+
+    struct RegisterBody: Decodable {
+        let email: String
+        let password: String
+        let name: String?
+    }
+
+    struct LoginBody: Decodable {
+        let email: String
+        let password: String
+        let mode: AuthService.SignInMode?
+    }
+
+    struct RefreshBody: Decodable {
+        let refreshToken: String?
+    }
+
+    /// Registration answers the same whether or not the email is taken, so it cannot be used to
+    /// find accounts; the owner of a taken address gets a mail saying someone tried.
+    static let registered = ["status": "accepted", "detail": "check your inbox to verify your email address, then sign in"]
+
+    static let invalidCredentials = Problem(.unauthorized, type: "invalid-credentials", detail: "the email or password is incorrect, or the account is locked")
+
+    func mount(_ routes: PluginRoutes) throws {
+        try routes.post("auth/register") { request, context in try await register(request, context) }
+        try routes.post("auth/login") { request, context in try await login(request, context) }
+        try routes.post("auth/refresh") { request, context in try await refresh(request, context) }
+        try routes.post("auth/logout") { request, context in try await logout(request, context) }
+        try routes.get("auth/me") { _, context in try await me(context) }
+    }
+
+    func register(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+        let body = try await request.decode(as: RegisterBody.self, context: context)
+        let email = UserStore.normalize(email: body.email)
+        guard Self.looksLikeEmail(email) else {
+            throw Problem(.unprocessableContent, type: "validation", detail: "email must be an email address", extensions: ["field": "email"])
+        }
+        try service.policy.check(body.password)
+        let hash = try await service.passwords.hash(body.password)
+        if let user = try await service.users.create(email: email, name: body.name?.trimmingCharacters(in: .whitespacesAndNewlines), passwordHash: hash) {
+            try await service.context.audit("auth.user.registered", actor: user.id, requestID: context.requestID)
+            try await service.context.publish(UserCreated(userID: user.id))
+            try await EmailRoutes(service: service).sendVerification(to: user)
+        } else {
+            try await service.mailer.send(MailMessage(
+                to: email, subject: "Someone tried to register with your email",
+                body: "Someone tried to create an account with this address, which already has one. If it was you, sign in or reset your password at \(service.configuration.appURL)/forgot-password. Otherwise ignore this mail."
+            ))
+        }
+        return try AuthJSON.response(.accepted, Self.registered)
+    }
+
+    func login(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+        let body = try await request.decode(as: LoginBody.self, context: context)
+        let configuration = service.configuration
+        guard let user = try await service.users.find(email: body.email), let hash = user.passwordHash, !user.disabled else {
+            _ = try await service.passwords.verify(body.password, hash: PasswordHasher.decoy)
+            try await service.context.audit("auth.login.failed", metadata: ["reason": "unknown_account"], requestID: context.requestID)
+            throw Self.invalidCredentials
+        }
+        if service.users.isLocked(user) {
+            _ = try await service.passwords.verify(body.password, hash: PasswordHasher.decoy)
+            try await service.context.audit("auth.login.failed", actor: user.id, metadata: ["reason": "locked"], requestID: context.requestID)
+            throw Self.invalidCredentials
+        }
+        guard try await service.passwords.verify(body.password, hash: hash) else {
+            let locked = try await service.users.recordFailure(user: user.id, limit: configuration.maxLoginAttempts, duration: configuration.lockoutDuration)
+            try await service.context.audit("auth.login.failed", actor: user.id, metadata: ["reason": "wrong_password"], requestID: context.requestID)
+            if locked {
+                try await service.context.audit("auth.account.locked", actor: user.id, metadata: ["seconds": String(Int(configuration.lockoutDuration))], requestID: context.requestID)
+            }
+            throw Self.invalidCredentials
+        }
+        try await service.users.recordSuccess(user: user.id)
+        return try await service.signIn(user: user, mode: body.mode ?? .bearer, request: request, context: context, method: "password")
+    }
+
+    func refresh(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+        let body = request.headers[.contentLength] == "0" ? nil : try? await request.decode(as: RefreshBody.self, context: context)
+        let fromCookie = request.cookies[AuthAuthenticator.refreshCookie]?.value
+        let presented: String
+        let mode: AuthService.SignInMode
+        if let token = body?.refreshToken, !token.isEmpty {
+            presented = token
+            mode = .bearer
+        } else if let token = fromCookie, !token.isEmpty {
+            // A custom header cannot be sent cross-site without a CORS preflight.
+            guard request.headers[HTTPField.Name("x-requested-with")!] != nil || request.headers[.csrfToken] != nil else {
+                throw Problem(.forbidden, type: "csrf", detail: "refreshing with the cookie needs an X-Requested-With or X-CSRF-Token header")
+            }
+            presented = token
+            mode = .cookie
+        } else {
+            throw Problem(.badRequest, type: "invalid-grant", detail: "send refreshToken in the body, or the refreshToken cookie")
+        }
+        let invalid = Problem(.unauthorized, type: "invalid-grant", detail: "the refresh token is invalid, expired or revoked; sign in again", extensions: ["error": "invalid_grant"])
+        switch try await service.refresh.rotate(presented) {
+        case .invalid:
+            throw invalid
+        case .reused(let family, let user):
+            try await service.context.audit("auth.refresh.reuse_detected", actor: user, target: family, requestID: context.requestID)
+            throw invalid
+        case .rotated(let issued):
+            let token = try await service.access.issue(user: issued.user, signIn: issued.family)
+            guard let user = try await service.users.find(id: issued.user) else { throw invalid }
+            var response = try AuthJSON.response(.ok, TokenResponse(
+                accessToken: token.token, tokenType: "Bearer", expiresIn: token.expiresIn,
+                refreshToken: mode == .bearer ? issued.token : nil, csrfToken: nil, user: UserView(user)
+            ))
+            if mode == .cookie { response.headers.append(service.refreshCookie(issued.token)) }
+            return response
+        }
+    }
+
+    /// Ends the sign-in this request belongs to: its refresh tokens, browser session and cookie.
+    func logout(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+        var family = context.identity?.method == .apiKey ? nil : context.identity?.signInID
+        var actor = context.identity?.subject
+        let body = try? await request.decode(as: RefreshBody.self, context: context)
+        if family == nil, let token = body?.refreshToken ?? request.cookies[AuthAuthenticator.refreshCookie]?.value,
+           let found = try await service.refresh.family(of: token) {
+            (family, actor) = (found.family, found.user)
+        }
+        guard let family else {
+            _ = try context.requireIdentity()
+            throw Problem(.badRequest, type: "no-sign-in", detail: "nothing to sign out of: send the access token, the refresh token or the cookie")
+        }
+        try await service.refresh.revoke(family: family, reason: "logout")
+        context.session.invalidate()
+        try await service.context.audit("auth.logout", actor: actor, target: family, requestID: context.requestID)
+        var response = AuthJSON.empty()
+        response.headers.append(service.refreshCookie(nil))
+        return response
+    }
+
+    func me(_ context: PlinthRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        guard let user = try await service.users.find(id: identity.subject) else { throw Problem(.unauthorized, type: "unauthenticated") }
+        let memberships = try await service.tenants.memberships(of: user.id)
+        return try AuthJSON.response(.ok, MeView(
+            user: UserView(user), method: identity.method.rawValue, tenant: identity.tenantID, role: identity.role,
+            permissions: identity.permissions.sorted(), tenants: memberships
+        ))
+    }
+
+    static func looksLikeEmail(_ email: String) -> Bool {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        return email.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+            && !email.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "<" || $0 == ">" })
+    }
+}
+
+struct MeView: Encodable {
+    let user: UserView
+    let method: String
+    let tenant: String?
+    let role: String?
+    let permissions: [String]
+    let tenants: [Tenants.Membership]
+}

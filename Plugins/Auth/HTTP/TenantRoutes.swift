@@ -1,0 +1,106 @@
+import Foundation
+import Hummingbird
+import PlinthKernel
+
+/// `/api/tenants`: create a tenant, list mine, and manage members and roles.
+struct TenantRoutes {
+    let service: AuthService
+
+    static let readMembers = "tenants.members.read"
+    static let manageMembers = "tenants.members.manage"
+
+    struct CreateBody: Decodable { let name: String }
+    struct AddBody: Decodable {
+        let email: String
+        let role: String
+    }
+    struct RoleBody: Decodable { let role: String }
+
+    func mount(_ routes: PluginRoutes) throws {
+        try routes.post("tenants") { request, context in
+            let identity = try APIKeyRoutes.user(context)
+            let body = try await request.decode(as: CreateBody.self, context: context)
+            let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard (1...100).contains(name.count) else {
+                throw Problem(.unprocessableContent, type: "validation", detail: "name must be 1-100 characters", extensions: ["field": "name"])
+            }
+            let membership = try await service.tenants.create(name: name, owner: identity.subject)
+            try await service.context.audit("auth.tenant.created", actor: identity.subject, tenant: membership.tenant, requestID: context.requestID)
+            return try AuthJSON.response(.created, membership)
+        }
+        try routes.get("tenants") { _, context in
+            let identity = try context.requireIdentity()
+            return try AuthJSON.response(.ok, ["items": try await service.tenants.memberships(of: identity.subject)])
+        }
+        try routes.get("tenants/:tenant/members") { _, context in
+            let tenant = try await authorize(context, Self.readMembers)
+            return try AuthJSON.response(.ok, ["items": try await service.tenants.members(of: tenant)])
+        }
+        try routes.post("tenants/:tenant/members") { request, context in
+            let tenant = try await authorize(context, Self.manageMembers)
+            let body = try await request.decode(as: AddBody.self, context: context)
+            try await checkAssignable(body.role, tenant: tenant, by: context)
+            guard let user = try await service.users.find(email: body.email) else {
+                throw Problem(.notFound, detail: "no account has this email; ask them to register first")
+            }
+            guard try await service.tenants.add(user: user.id, to: tenant, role: body.role) else {
+                throw Problem(.conflict, detail: "already a member")
+            }
+            try await service.context.audit("auth.role.granted", actor: context.identity?.subject, tenant: tenant, target: user.id, metadata: ["role": body.role], requestID: context.requestID)
+            return try AuthJSON.response(.created, Tenants.Member(user: user.id, email: user.email, name: user.name, role: body.role))
+        }
+        try routes.patch("tenants/:tenant/members/:user") { request, context in
+            let tenant = try await authorize(context, Self.manageMembers)
+            let body = try await request.decode(as: RoleBody.self, context: context)
+            try await checkAssignable(body.role, tenant: tenant, by: context)
+            return try await change(context, tenant: tenant, to: body.role)
+        }
+        try routes.delete("tenants/:tenant/members/:user") { _, context in
+            let tenant = try await authorize(context, Self.manageMembers)
+            return try await change(context, tenant: tenant, to: nil)
+        }
+    }
+
+    /// The path's tenant, after checking the caller holds `permission` there.
+    func authorize(_ context: PlinthRequestContext, _ permission: String) async throws -> String {
+        let identity = try context.requireIdentity()
+        let tenant = try context.parameters.require("tenant")
+        guard let role = try await service.tenants.role(of: identity.subject, in: tenant) else {
+            throw Problem(.forbidden, type: "not-a-member", detail: "you are not a member of this tenant")
+        }
+        var scoped = identity
+        scoped.tenantID = tenant
+        scoped.role = role
+        scoped.permissions = service.context.permissions.permissions(for: role)
+        guard scoped.has(permission) else {
+            throw Problem(.forbidden, detail: "this needs the permission '\(permission)', which your role '\(role)' does not have", extensions: ["permission": permission])
+        }
+        return tenant
+    }
+
+    /// A known role; only an owner hands out ownership.
+    func checkAssignable(_ role: String, tenant: String, by context: PlinthRequestContext) async throws {
+        guard PermissionCatalog.roles.contains(role) else {
+            throw Problem(.unprocessableContent, type: "validation", detail: "role must be one of \(PermissionCatalog.roles.joined(separator: ", "))", extensions: ["field": "role"])
+        }
+        if role == "owner", let actor = context.identity?.subject, try await service.tenants.role(of: actor, in: tenant) != "owner" {
+            throw Problem(.forbidden, detail: "only an owner can grant, change or remove the owner role")
+        }
+    }
+
+    func change(_ context: PlinthRequestContext, tenant: String, to role: String?) async throws -> Response {
+        let actor = try context.requireIdentity().subject
+        let user = try context.parameters.require("user")
+        if try await service.tenants.role(of: user, in: tenant) == "owner", try await service.tenants.role(of: actor, in: tenant) != "owner" {
+            throw Problem(.forbidden, detail: "only an owner can grant, change or remove the owner role")
+        }
+        switch try await service.tenants.change(user: user, in: tenant, to: role) {
+        case .notMember: throw Problem(.notFound, detail: "not a member of this tenant")
+        case .lastOwner: throw Problem(.conflict, type: "last-owner", detail: "a tenant keeps at least one owner; make someone else owner first")
+        case .done(let previous):
+            try await service.context.audit(role == nil ? "auth.role.revoked" : "auth.role.changed", actor: actor, tenant: tenant, target: user,
+                                            metadata: ["from": previous, "to": role ?? "none"], requestID: context.requestID)
+            return AuthJSON.empty()
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import PlinthKernel
+import SQLKit
+
+/// Tenants and memberships. Membership rows are tenant rows: every query runs in a
+/// transaction scoped to the tenant (`app.current_tenant`) or, for "my tenants", to the user
+/// (`app.current_user`), so row level security on PostgreSQL admits exactly those rows.
+struct Tenants: Sendable {
+    let database: Database
+    let clock: any KernelClock
+
+    struct Membership: Sendable, Codable, Hashable {
+        let tenant: String
+        let name: String
+        let role: String
+    }
+
+    struct Member: Sendable, Codable, Hashable {
+        let user: String
+        let email: String
+        let name: String?
+        let role: String
+    }
+
+    /// Runs `body` in a transaction that may see `user`'s own memberships in every tenant.
+    func asUser<T>(_ user: String, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await database.transaction { sql in
+            if database.kind == .postgres {
+                try await sql.raw("SELECT set_config('app.current_user', \(bind: user), true)").run()
+            }
+            return try await body(sql)
+        }
+    }
+
+    /// Creates a tenant with `owner` as its owner.
+    func create(name: String, owner: String) async throws -> Membership {
+        let id = UUID().uuidString.lowercased()
+        let now = clock.now.timeIntervalSince1970
+        try await database.tenantTransaction(tenant: id) { sql in
+            try await sql.raw("INSERT INTO auth_tenants (id, name, created_by, created_at) VALUES (\(bind: id), \(bind: name), \(bind: owner), \(bind: now))").run()
+            try await sql.raw("INSERT INTO auth_memberships (tenant_id, user_id, role, created_at) VALUES (\(bind: id), \(bind: owner), 'owner', \(bind: now))").run()
+        }
+        return Membership(tenant: id, name: name, role: "owner")
+    }
+
+    /// `user`'s role in `tenant`, or `nil` when not a member.
+    func role(of user: String, in tenant: String) async throws -> String? {
+        try await database.tenantTransaction(tenant: tenant) { sql in
+            try await sql.raw("SELECT role FROM auth_memberships WHERE tenant_id = \(bind: tenant) AND user_id = \(bind: user)").first()?
+                .decode(column: "role", as: String.self)
+        }
+    }
+
+    /// The tenants `user` belongs to.
+    func memberships(of user: String) async throws -> [Membership] {
+        try await asUser(user) { sql in
+            try await sql.raw("""
+                SELECT m.tenant_id, t.name, m.role FROM auth_memberships m JOIN auth_tenants t ON t.id = m.tenant_id
+                WHERE m.user_id = \(bind: user) ORDER BY t.name
+                """).all().map { row in
+                Membership(tenant: try row.decode(column: "tenant_id", as: String.self), name: try row.decode(column: "name", as: String.self),
+                           role: try row.decode(column: "role", as: String.self))
+            }
+        }
+    }
+
+    func members(of tenant: String) async throws -> [Member] {
+        try await database.tenantTransaction(tenant: tenant) { sql in
+            try await sql.raw("""
+                SELECT m.user_id, u.email, u.name, m.role FROM auth_memberships m JOIN auth_users u ON u.id = m.user_id
+                WHERE m.tenant_id = \(bind: tenant) ORDER BY u.email
+                """).all().map { row in
+                Member(user: try row.decode(column: "user_id", as: String.self), email: try row.decode(column: "email", as: String.self),
+                       name: try row.decode(column: "name", as: String?.self), role: try row.decode(column: "role", as: String.self))
+            }
+        }
+    }
+
+    /// Adds `user` to `tenant`. - Returns: `false` when already a member.
+    func add(user: String, to tenant: String, role: String) async throws -> Bool {
+        let now = clock.now.timeIntervalSince1970
+        return try await database.tenantTransaction(tenant: tenant) { sql in
+            guard try await sql.raw("SELECT 1 AS x FROM auth_memberships WHERE tenant_id = \(bind: tenant) AND user_id = \(bind: user)").first() == nil else { return false }
+            try await sql.raw("INSERT INTO auth_memberships (tenant_id, user_id, role, created_at) VALUES (\(bind: tenant), \(bind: user), \(bind: role), \(bind: now))").run()
+            return true
+        }
+    }
+
+    enum Change: Sendable, Equatable { case done(previous: String), notMember, lastOwner }
+
+    /// Sets `user`'s role in `tenant` (`nil` removes the membership); a tenant keeps at least one owner.
+    func change(user: String, in tenant: String, to role: String?) async throws -> Change {
+        try await database.tenantTransaction(tenant: tenant) { sql in
+            guard let previous = try await sql.raw("SELECT role FROM auth_memberships WHERE tenant_id = \(bind: tenant) AND user_id = \(bind: user)").first()?
+                .decode(column: "role", as: String.self) else { return .notMember }
+            if previous == "owner" && role != "owner" {
+                let owners = try await sql.raw("SELECT COUNT(*) AS n FROM auth_memberships WHERE tenant_id = \(bind: tenant) AND role = 'owner'").first()?
+                    .decode(column: "n", as: Int.self) ?? 0
+                if owners <= 1 { return .lastOwner }
+            }
+            if let role {
+                try await sql.raw("UPDATE auth_memberships SET role = \(bind: role) WHERE tenant_id = \(bind: tenant) AND user_id = \(bind: user)").run()
+            } else {
+                try await sql.raw("DELETE FROM auth_memberships WHERE tenant_id = \(bind: tenant) AND user_id = \(bind: user)").run()
+            }
+            return .done(previous: previous)
+        }
+    }
+}

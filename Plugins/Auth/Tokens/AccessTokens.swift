@@ -1,0 +1,87 @@
+import Foundation
+import JWTKit
+import PlinthKernel
+
+/// Signs and verifies access tokens: HS256 under `JWT_SECRET`, nothing else.
+///
+/// Verification pins everything an attacker could choose (RFC 8725): the header must say
+/// `alg: HS256`, `typ: at+jwt` and our `kid`, and must not ask for keys by URL (`jku`, `x5u`,
+/// `jwk`, `x5c` are refused, never fetched); then the signature, `iss`, `aud`, `exp` and `nbf`.
+/// Any failure is a 401 with the reason in `detail`, never a 500.
+struct AccessTokens: Sendable {
+    static let kid = "plinth-access-1"
+    static let type = "at+jwt"
+    /// Tokens longer than this are refused before parsing.
+    static let maxLength = 4096
+
+    let keys: JWTKeyCollection
+    let issuer: String
+    let audience: String
+    let lifetime: Double
+    let clock: any KernelClock
+
+    init(secret: String, issuer: String, audience: String, lifetime: Double, clock: any KernelClock) async {
+        keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: Self.kid))
+        self.issuer = issuer
+        self.audience = audience
+        self.lifetime = lifetime
+        self.clock = clock
+    }
+
+    /// A token for `user` in sign-in `signIn`, and its lifetime in seconds.
+    func issue(user: String, signIn: String) async throws -> (token: String, expiresIn: Int) {
+        // NumericDate in whole seconds: some verifiers reject fractions.
+        let now = Date(timeIntervalSince1970: clock.now.timeIntervalSince1970.rounded(.down))
+        let claims = AccessClaims(
+            iss: .init(value: issuer), aud: .init(value: [audience]), sub: .init(value: user), sid: signIn,
+            jti: .init(value: UUID().uuidString), iat: .init(value: now), nbf: .init(value: now),
+            exp: .init(value: now.addingTimeInterval(lifetime))
+        )
+        var header = JWTHeader()
+        header.typ = Self.type
+        header.kid = Self.kid
+        header.alg = "HS256"
+        return (try await keys.sign(claims, kid: JWKIdentifier(string: Self.kid), header: header), Int(lifetime))
+    }
+
+    /// The claims of a valid access token.
+    /// - Throws: a 401 ``Problem`` of type `invalid-token` saying what is wrong.
+    func verify(_ token: String) async throws -> AccessClaims {
+        guard token.utf8.count <= Self.maxLength else { throw Self.invalid("the token is too long") }
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[2].isEmpty else { throw Self.invalid("the token is not a signed JWT") }
+        guard let headerData = Self.base64URLDecode(parts[0]),
+              let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
+            throw Self.invalid("the token's header is not JSON")
+        }
+        guard header["alg"] as? String == "HS256" else { throw Self.invalid("the token's algorithm is not accepted") }
+        guard (header["typ"] as? String)?.lowercased() == Self.type else { throw Self.invalid("the token is not an access token (typ must be at+jwt)") }
+        guard header["kid"] as? String == Self.kid else { throw Self.invalid("the token's key id is unknown") }
+        for field in ["jku", "x5u", "jwk", "x5c", "crit"] where header[field] != nil {
+            throw Self.invalid("the token's header may not carry '\(field)'")
+        }
+        let claims: AccessClaims
+        do { claims = try await keys.verify(token, as: AccessClaims.self) } catch {
+            throw Self.invalid("the token's signature or claims are invalid")
+        }
+        let now = clock.now
+        guard claims.iss.value == issuer else { throw Self.invalid("the token was issued by someone else") }
+        guard claims.aud.value.contains(audience), claims.aud.value.allSatisfy({ $0 == audience }) else {
+            throw Self.invalid("the token is meant for another audience")
+        }
+        guard claims.exp.value > now else { throw Self.invalid("the token has expired; refresh it", type: "token-expired") }
+        guard claims.nbf.value <= now.addingTimeInterval(5) else { throw Self.invalid("the token is not valid yet") }
+        return claims
+    }
+
+    static func invalid(_ detail: String, type: String = "invalid-token") -> Problem {
+        Problem(.unauthorized, type: type, detail: detail, headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+    }
+
+    static func base64URLDecode(_ part: Substring) -> Data? {
+        var text = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while text.count % 4 != 0 { text += "=" }
+        return Data(base64Encoded: text)
+    }
+}
