@@ -33,8 +33,9 @@ import Testing
 
             let dir = try temporaryFolder()
             defer { try? FileManager.default.removeItem(atPath: dir) }
+            // Without the auth plugin, which would not trust an anonymous X-Tenant-ID.
             let server = try PlinthProcess(["serve"], environment: [
-                "PORT": "0",
+                "PLINTH_PLUGINS": "storage,jobs", "PORT": "0",
                 "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(collectorPort)",
                 "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
                 "OTEL_BSP_SCHEDULE_DELAY": "100",

@@ -182,6 +182,22 @@ public final class AuthService: Sendable {
         return HTTPField(name: .setCookie, value: "\(AuthAuthenticator.refreshCookie)=\(token ?? ""); Path=/api/auth; Max-Age=\(maxAge); HttpOnly; Secure; SameSite=Strict")
     }
 
+    /// Sends `message`; a failure is logged (by the mailer) and not passed on, so that an answer
+    /// never depends on whether mail went out: that would tell who has an account.
+    func deliver(_ message: MailMessage) async {
+        do { try await mailer.send(message) } catch {
+            context.logger.error("mail to a user could not be sent; they can ask again", metadata: ["subject": "\(message.subject)", "error": "\(error)"])
+        }
+    }
+
+    /// Disables `user`: no more sign-ins, and every sign-in, browser session and API key of theirs
+    /// ends at once. For administration plugins.
+    public func disable(user: String) async throws {
+        try await users.setDisabled(user: user, true)
+        try await signOutEverywhere(user: user, reason: "account_disabled", keys: true)
+        try await context.audit("auth.account.disabled", target: user)
+    }
+
     /// Ends every way `user` is signed in: sign-ins, browser sessions and (when `keys`) API keys.
     func signOutEverywhere(user: String, reason: String, keys: Bool = false) async throws {
         try await refresh.revokeAll(user: user, reason: reason)

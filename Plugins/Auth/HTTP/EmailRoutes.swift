@@ -15,7 +15,7 @@ struct EmailRoutes {
 
     func sendVerification(to user: User) async throws {
         let token = try await service.oneTime.issue(user: user.id, purpose: .emailVerification)
-        try await service.mailer.send(MailMessage(
+        await service.deliver(MailMessage(
             to: user.email, subject: "Verify your email address",
             body: "Confirm this address within \(Int(service.configuration.resetExpiry / 60)) minutes:\n\n\(service.configuration.appURL)/verify-email?token=\(token)\n"
         ))

@@ -28,7 +28,7 @@ struct PasswordRoutes {
         if let user = try await service.users.find(email: body.email), !user.disabled {
             let token = try await service.oneTime.issue(user: user.id, purpose: .passwordReset)
             let minutes = Int(service.configuration.resetExpiry / 60)
-            try await service.mailer.send(MailMessage(
+            await service.deliver(MailMessage(
                 to: user.email, subject: "Reset your password",
                 body: "Use this link within \(minutes) minutes to choose a new password:\n\n\(service.configuration.appURL)/reset-password?token=\(token)\n\nIf you did not ask for it, ignore this mail; your password stays as it is."
             ))
@@ -53,7 +53,7 @@ struct PasswordRoutes {
         try await service.signOutEverywhere(user: user, reason: "password_reset")
         try await service.context.audit("auth.password.reset", actor: user, requestID: context.requestID)
         if let account = try await service.users.find(id: user) {
-            try await service.mailer.send(MailMessage(
+            await service.deliver(MailMessage(
                 to: account.email, subject: "Your password was changed",
                 body: "The password of your account was just reset and every device was signed out. If this was not you, reset it again at once: \(service.configuration.appURL)/forgot-password"
             ))

@@ -50,7 +50,7 @@ struct SignInRoutes {
             try await service.context.publish(UserCreated(userID: user.id))
             try await EmailRoutes(service: service).sendVerification(to: user)
         } else {
-            try await service.mailer.send(MailMessage(
+            await service.deliver(MailMessage(
                 to: email, subject: "Someone tried to register with your email",
                 body: "Someone tried to create an account with this address, which already has one. If it was you, sign in or reset your password at \(service.configuration.appURL)/forgot-password. Otherwise ignore this mail."
             ))

@@ -53,14 +53,14 @@ struct KernelRequestMiddleware: RouterMiddleware {
         if let problem = RequestScope.prepare(request, &context, maxBodySize: maxBodySize, trustTenantHeader: authenticator == nil) {
             var response = problem.response(instance: request.uri.path, requestID: context.requestID)
             response.headers[.requestID] = context.requestID
-            finish(request, context, status: Int(response.status.code), started: started, span: nil)
+            finish(request, context, tenant: nil, status: Int(response.status.code), started: started, span: nil)
             return response
         }
         let prepared = context
         guard tracing else {
             // No tracer bootstrapped (no OTLP endpoint): skip building a span nobody records.
-            let response = await respond(request, prepared, next)
-            finish(request, prepared, status: Int(response.status.code), started: started, span: nil)
+            let (response, tenant) = await respond(request, prepared, next)
+            finish(request, prepared, tenant: tenant, status: Int(response.status.code), started: started, span: nil)
             return response
         }
         var serviceContext = ServiceContext.current ?? .topLevel
@@ -69,16 +69,17 @@ struct KernelRequestMiddleware: RouterMiddleware {
             span.attributes["http.request.method"] = request.method.rawValue
             span.attributes["url.path"] = request.uri.path
             span.attributes["plinth.request_id"] = prepared.requestID
-            if let tenant = prepared.tenantID { span.attributes["plinth.tenant"] = tenant }
-            let response = await respond(request, prepared, next)
-            finish(request, prepared, status: Int(response.status.code), started: started, span: span)
+            let (response, tenant) = await respond(request, prepared, next)
+            finish(request, prepared, tenant: tenant, status: Int(response.status.code), started: started, span: span)
             return response
         }
     }
 
     /// The route's response, or the problem its error maps to; always tagged with the request id.
-    func respond(_ request: Request, _ context: Context, _ next: (Request, Context) async throws -> Response) async -> Response {
+    /// Also the request's tenant once the authenticator (if any) verified it.
+    func respond(_ request: Request, _ context: Context, _ next: (Request, Context) async throws -> Response) async -> (Response, String?) {
         var response: Response
+        var tenant = context.tenantID
         do {
             // A declared length over the limit is refused before the body is read; bodies without
             // one are cut off by `collect(upTo: context.maxUploadSize)` and decoding.
@@ -95,7 +96,8 @@ struct KernelRequestMiddleware: RouterMiddleware {
             context.session = session
             if let authenticator {
                 try await authenticator.authenticate(request, context: &context)
-                if let tenant = context.tenantID { context.logger[metadataKey: "tenant"] = .string(tenant) }
+                tenant = context.tenantID
+                if let tenant { context.logger[metadataKey: "tenant"] = .string(tenant) }
             }
             response = try await next(request, context)
             if !context.responseHeaders.isEmpty { response.headers.append(contentsOf: context.responseHeaders) }
@@ -104,11 +106,11 @@ struct KernelRequestMiddleware: RouterMiddleware {
             response = problems.problem(for: error, request: request, context: context).response(instance: request.uri.path, requestID: context.requestID)
         }
         response.headers[.requestID] = context.requestID
-        return response
+        return (response, tenant)
     }
 
     /// Records the request's metrics and access-log line, and completes its span.
-    func finish(_ request: Request, _ context: Context, status: Int, started: ContinuousClock.Instant, span: (any Span)?) {
+    func finish(_ request: Request, _ context: Context, tenant: String?, status: Int, started: ContinuousClock.Instant, span: (any Span)?) {
         let duration = ContinuousClock.now - started
         var route = "unmatched"
         var plugin = "kernel"
@@ -121,6 +123,7 @@ struct KernelRequestMiddleware: RouterMiddleware {
             span.attributes["http.route"] = route
             span.attributes["http.response.status_code"] = status
             span.attributes["plinth.plugin"] = plugin
+            if let tenant { span.attributes["plinth.tenant"] = tenant }
             if status >= 500 { span.setStatus(.init(code: .error)) }
         }
         metrics.requestFinished(plugin: plugin, method: request.method.rawValue, route: route, status: status, duration: duration)
@@ -128,7 +131,7 @@ struct KernelRequestMiddleware: RouterMiddleware {
         let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
         let line = AccessLogLine(
             requestID: context.requestID, method: request.method.rawValue, path: request.uri.path, status: status,
-            duration: "\(micros / 1000).\(String(micros % 1000 / 10 + 100).dropFirst())", plugin: plugin, tenant: context.tenantID
+            duration: "\(micros / 1000).\(String(micros % 1000 / 10 + 100).dropFirst())", plugin: plugin, tenant: tenant
         )
         if let fast = accessWriter, fast.writeAccess(line, label: logger.label) { return }
         logger.info("request", metadata: line.metadata)
