@@ -141,9 +141,8 @@ let package = Package(
         .testTarget(
             name: "PlinthAuthTests",
             dependencies: [
-                "PlinthAuth", "PlinthKernel", "PlinthTesting",
+                "PlinthAuth", "PlinthKernel", "PlinthTesting", "PlinthStorage", "PlinthJobs",
                 .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),

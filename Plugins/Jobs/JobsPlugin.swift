@@ -34,6 +34,10 @@ public struct JobsPlugin: SaaSPlugin {
         queue.register("jobs.noop", as: JSONValue.self) { _, _ in }
         state.set(queue)
         try context.provide(JobQueue.self, queue)
+        try context.declarePermission(JobsRoutes.read, "see the tenant's jobs, queue statistics and schedules", roles: ["owner", "admin", "member"])
+        try context.declarePermission(JobsRoutes.manage, "enqueue, retry and cancel the tenant's jobs", roles: ["owner", "admin"])
+        // Schedules serve the whole instance: no tenant role may change them through the API.
+        try context.declarePermission(JobsRoutes.schedules, "create, delete and trigger cron schedules", roles: [])
     }
 
     public func mount(_ routes: PluginRoutes, context: PluginContext) throws {

@@ -57,6 +57,8 @@ public struct StoragePlugin: SaaSPlugin {
         let store = InstrumentedBlobStore(base: base, metrics: context.metrics)
         state.set(store: store, signer: signer)
         try context.provide((any BlobStore).self, store)
+        try context.declarePermission(StorageRoutes.read, "download and list the tenant's files", roles: ["owner", "admin", "member"])
+        try context.declarePermission(StorageRoutes.write, "upload, copy, delete and presign the tenant's files", roles: ["owner", "admin", "member"])
     }
 
     public func mount(_ routes: PluginRoutes, context: PluginContext) throws {

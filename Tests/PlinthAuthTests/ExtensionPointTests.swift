@@ -80,7 +80,7 @@ struct IdentityFixturePlugin: SaaSPlugin {
 
     @Test(arguments: TestBackend.all)
     func aSecondFactorIsAskedForBeforeAnyTokenIsIssued(backend: TestBackend) async throws {
-        try await AuthHarness.run(backend: backend, plugins: [PluginEntry(IdentityFixturePlugin.self)]) { client, _ in
+        try await AuthHarness.run(backend: backend, plugins: [PluginEntry(IdentityFixturePlugin.self)]) { client, kernel in
             try await client.register("mfa-ann@example.com")
             let first = try await client.post("/api/auth/login", ["email": "mfa-ann@example.com", "password": AuthHarness.password])
             #expect(first.status == 200)
@@ -95,6 +95,13 @@ struct IdentityFixturePlugin: SaaSPlugin {
             // The challenge is single-use.
             #expect(try await client.post("/fixture/mfa", ["challengeToken": challenge, "code": "123456"]).status == 401)
             // A password reset does not skip the second factor.
+            _ = try await client.post("/api/auth/password/forgot", ["email": "mfa-ann@example.com"])
+            let token = try #require(try AuthHarness.lastMail(kernel).token)
+            #expect(try await client.post("/api/auth/password/reset", ["token": token, "password": "a new passphrase"]).status == 204)
+            let afterReset = try await client.post("/api/auth/login", ["email": "mfa-ann@example.com", "password": "a new passphrase"])
+            #expect(afterReset.json["mfaRequired"] as? Bool == true)
+            #expect(afterReset.json["accessToken"] == nil)
+            // Users the factor does not cover get tokens at once.
             try await client.register("plain@example.com")
             #expect(try await client.post("/api/auth/login", ["email": "plain@example.com", "password": AuthHarness.password]).string("accessToken") != nil)
         }

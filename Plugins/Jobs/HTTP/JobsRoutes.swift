@@ -4,37 +4,66 @@ import Hummingbird
 import NIOCore
 import PlinthKernel
 
-/// `/api/jobs`. With `X-Tenant-ID` (or a signed-in tenant) a caller sees and enqueues only its
-/// tenant's jobs; without one it sees all, which is for operators until the auth plugin gates it.
+/// `/api/jobs`. With a tenant a caller sees and enqueues only its tenant's jobs. Without an auth
+/// plugin the tenant is the trusted `X-Tenant-ID`, and a caller without one sees all (operators
+/// behind a gateway). With an auth plugin every route needs a permission in a tenant: ``read``,
+/// ``manage``, or ``schedules`` for the instance-wide cron schedules, which no tenant role holds.
 struct JobsRoutes {
+    static let read = "jobs.read"
+    static let manage = "jobs.manage"
+    static let schedules = "jobs.schedules.manage"
+
     let queue: JobQueue
 
     func mount(_ routes: PluginRoutes) throws {
-        try routes.get("") { request, context in try await list(request, context) }
-        try routes.post("") { request, context in try await enqueue(request, context) }
-        try routes.get("stats") { _, _ in try Self.json(.ok, try await queue.statistics()) }
-        try routes.get("events") { request, context in events(request, context) }
-        try routes.get("schedules") { _, _ in try Self.json(.ok, ["schedules": try await queue.schedules()]) }
-        try routes.post("schedules") { request, context in try await saveSchedule(request, context) }
+        try routes.get("") { request, context in
+            try context.authorize(Self.read)
+            return try await list(request, context)
+        }
+        try routes.post("") { request, context in
+            try context.authorize(Self.manage)
+            return try await enqueue(request, context)
+        }
+        try routes.get("stats") { _, context in
+            try context.authorize(Self.read)
+            return try Self.json(.ok, try await queue.statistics())
+        }
+        try routes.get("events") { request, context in
+            try context.authorize(Self.read)
+            return events(request, context)
+        }
+        try routes.get("schedules") { _, context in
+            try context.authorize(Self.read)
+            return try Self.json(.ok, ["schedules": try await queue.schedules()])
+        }
+        try routes.post("schedules") { request, context in
+            try context.authorize(Self.schedules)
+            return try await saveSchedule(request, context)
+        }
         try routes.delete("schedules/:name") { _, context in
+            try context.authorize(Self.schedules)
             let name = try context.parameters.require("name")
             guard try await queue.removeSchedule(name) else { throw Problem(.notFound, detail: "no schedule '\(name)'") }
             return Response(status: .noContent)
         }
         try routes.post("schedules/:name/run") { _, context in
+            try context.authorize(Self.schedules)
             do { return try Self.json(.accepted, try await queue.runSchedule(try context.parameters.require("name"))) } catch let error as ScheduleError {
                 throw Problem(.notFound, detail: error.message)
             }
         }
         try routes.get(":id") { _, context in
+            try context.authorize(Self.read)
             let job = try await visible(try id(context), context)
             return try Self.json(.ok, job)
         }
         try routes.post(":id/retry") { _, context in
+            try context.authorize(Self.manage)
             let job = try await visible(try id(context), context)
             return try Self.json(.ok, try await mapped { try await queue.retry(job.id) })
         }
         try routes.post(":id/cancel") { _, context in
+            try context.authorize(Self.manage)
             let job = try await visible(try id(context), context)
             return try Self.json(.ok, try await mapped { try await queue.cancel(job.id) })
         }

@@ -6,7 +6,13 @@ import PlinthKernel
 
 /// `/api/storage`: every route acts inside the caller's tenant (`tenants/{id}/`), so a tenant
 /// can neither name nor list another tenant's keys. Keys in answers are relative to the tenant.
+/// With an auth plugin the caller must hold ``read`` or ``write`` there (a presign needs write:
+/// it hands out access); `signed/**` needs no identity, its signature is the credential.
 struct StorageRoutes {
+    /// Permissions checked when an auth plugin is installed; every tenant role holds both.
+    static let read = "storage.objects.read"
+    static let write = "storage.objects.write"
+
     let store: any BlobStore
     let configuration: StorageConfiguration
     let signer: LocalURLSigner?
@@ -14,35 +20,44 @@ struct StorageRoutes {
     func mount(_ routes: PluginRoutes) throws {
         let upload = RouteBodyLimit(bytes: configuration.maxUploadSize, setting: "STORAGE_MAX_UPLOAD_SIZE")
         try routes.on("objects/**", method: .put, bodyLimit: upload) { request, context in
-            try await mapped { try await putRaw(request, context) }
+            try context.authorize(Self.write)
+            return try await mapped { try await putRaw(request, context) }
         }
         try routes.on("upload", method: .post, bodyLimit: upload) { request, context in
-            try await mapped { try await putForm(request, context) }
+            try context.authorize(Self.write)
+            return try await mapped { try await putForm(request, context) }
         }
         try routes.get("objects/**") { request, context in
-            try await mapped { try await download(request, context, headOnly: false) }
+            try context.authorize(Self.read)
+            return try await mapped { try await download(request, context, headOnly: false) }
         }
         try routes.on("objects/**", method: .head) { request, context in
-            try await mapped { try await download(request, context, headOnly: true) }
+            try context.authorize(Self.read)
+            return try await mapped { try await download(request, context, headOnly: true) }
         }
         try routes.delete("objects/**") { request, context in
-            try await mapped {
+            try context.authorize(Self.write)
+            return try await mapped {
                 let key = try StorageRequest.key(try StorageRequest.scope(context), try StorageRequest.rawRest(context))
                 try await store.delete(key)
                 return Response(status: .noContent)
             }
         }
         try routes.get("objects") { request, context in
-            try await mapped { try await list(request, context) }
+            try context.authorize(Self.read)
+            return try await mapped { try await list(request, context) }
         }
         try routes.post("delete") { request, context in
-            try await mapped { try await deleteMany(request, context) }
+            try context.authorize(Self.write)
+            return try await mapped { try await deleteMany(request, context) }
         }
         try routes.post("copy") { request, context in
-            try await mapped { try await copy(request, context) }
+            try context.authorize(Self.write)
+            return try await mapped { try await copy(request, context) }
         }
         try routes.post("presign") { request, context in
-            try await mapped { try await presign(request, context) }
+            try context.authorize(Self.write)
+            return try await mapped { try await presign(request, context) }
         }
         try routes.get("signed/**") { request, context in
             try await mapped { try await signedGet(request, context) }

@@ -17,6 +17,8 @@ public struct PlinthRequestContext: RequestContext {
     /// ``RequestAuthenticator`` the kernel trusts it as ``tenantID``; with one, the
     /// authenticator decides.
     public var requestedTenantID: String?
+    /// Whether a ``RequestAuthenticator`` is installed (an auth plugin is enabled); see ``authorize(_:)``.
+    public var authenticating = false
     /// The caller, once a ``RequestAuthenticator`` established it. See ``requireIdentity()``.
     public var identity: PlinthIdentity?
     /// Why presented credentials were not accepted; ``requireIdentity()`` throws it.

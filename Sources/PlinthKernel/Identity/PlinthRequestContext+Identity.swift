@@ -11,6 +11,13 @@ extension PlinthRequestContext {
         )
     }
 
+    /// For plugins that work with or without an auth plugin: when one is installed the caller
+    /// must hold `permission` (as ``requirePermission(_:)``); without one the kernel trusts its
+    /// caller, a gateway in front that sets `X-Tenant-ID`, and this passes.
+    public func authorize(_ permission: String) throws {
+        if authenticating { try requirePermission(permission) }
+    }
+
     /// The caller's identity, which must hold `permission` in its tenant.
     /// - Throws: 401 as ``requireIdentity()``; 403 `tenant-required` when no tenant was chosen
     ///   (`X-Tenant-ID`), 403 `forbidden` naming the permission when the role or key lacks it.

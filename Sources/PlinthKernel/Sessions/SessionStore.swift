@@ -10,14 +10,6 @@ public struct SessionRecord: Sendable, Hashable {
     public var expiresAt: Double
 }
 
-/// A session as its owner sees it in a list: no id, only a handle to revoke it by.
-public struct SessionSummary: Sendable, Hashable, Codable {
-    public var handle: String
-    public var createdAt: Double
-    public var lastSeenAt: Double
-    public var expiresAt: Double
-}
-
 /// Cookie sessions kept in the database (`plinth_sessions`), so they survive restarts and are
 /// shared by every instance.
 ///
@@ -113,42 +105,6 @@ public struct SessionStore: Sendable {
     public func destroyAll(subject: String) async throws -> Int {
         let rows = try await database.sql.raw("DELETE FROM plinth_sessions WHERE subject = \(bind: subject) RETURNING id_hash").all()
         return rows.count
-    }
-
-    /// A short, non-secret name for session `id` (a prefix of its stored hash), as
-    /// ``list(subject:)`` shows it: safe to show the user and to send back to revoke it.
-    public static func handle(of id: String) -> String {
-        String(hash(id).prefix(16))
-    }
-
-    /// The live sessions of `subject`, newest first.
-    public func list(subject: String) async throws -> [SessionSummary] {
-        let now = clock.now.timeIntervalSince1970
-        let idleCutoff = idleTimeout > 0 ? now - idleTimeout : -Double.greatestFiniteMagnitude
-        let rows = try await database.sql.raw("""
-            SELECT id_hash, created_at, last_seen_at, expires_at FROM plinth_sessions
-            WHERE subject = \(bind: subject) AND expires_at > \(bind: now) AND last_seen_at > \(bind: idleCutoff)
-            ORDER BY created_at DESC
-            """).all()
-        return try rows.map { row in
-            SessionSummary(
-                handle: String(try row.decode(column: "id_hash", as: String.self).prefix(16)),
-                createdAt: try row.decode(column: "created_at", as: Double.self),
-                lastSeenAt: try row.decode(column: "last_seen_at", as: Double.self),
-                expiresAt: try row.decode(column: "expires_at", as: Double.self)
-            )
-        }
-    }
-
-    /// Ends the session of `subject` named by `handle` (from ``list(subject:)``).
-    /// - Returns: whether there was such a session.
-    @discardableResult
-    public func destroy(handle: String, subject: String) async throws -> Bool {
-        guard handle.count == 16, handle.allSatisfy(\.isHexDigit) else { return false }
-        let rows = try await database.sql.raw("""
-            DELETE FROM plinth_sessions WHERE subject = \(bind: subject) AND id_hash LIKE \(bind: handle + "%") RETURNING id_hash
-            """).all()
-        return !rows.isEmpty
     }
 
     /// Deletes expired sessions. - Returns: how many.

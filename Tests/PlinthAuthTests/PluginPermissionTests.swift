@@ -1,0 +1,49 @@
+import Foundation
+@testable import PlinthAuth
+import PlinthJobs
+import PlinthKernel
+import PlinthStorage
+import PlinthTesting
+import Testing
+
+/// With the auth plugin installed, the storage and jobs routes take the verified tenant and
+/// check the caller's permissions instead of trusting `X-Tenant-ID`.
+@Suite struct PluginPermissionTests {
+    @Test(arguments: TestBackend.all)
+    func storageAndJobsNeedASignedInMemberOfTheTenant(backend: TestBackend) async throws {
+        try await AuthHarness.run(backend: backend, plugins: [PluginEntry(StoragePlugin.self), PluginEntry(JobsPlugin.self)]) { client, _ in
+            let ann = try await client.signUp("ann@example.com")
+            let bob = try await client.signUp("bob@example.com")
+            let acme = try await client.tenant("Acme", owner: ann)
+            _ = try await client.post("/api/tenants/\(acme)/members", ["email": "bob@example.com", "role": "member"], headers: ann.bearer)
+            let eve = try await client.signUp("eve@example.com")
+            let inAcme = ["x-tenant-id": acme]
+
+            // Anonymous with a tenant header: no longer trusted.
+            #expect(try await client.get("/api/storage/objects", headers: inAcme).status == 401)
+            #expect(try await client.get("/api/jobs", headers: inAcme).status == 401)
+            #expect(try await client.get("/api/jobs").status == 401)
+            // A stranger to the tenant.
+            #expect(try await client.get("/api/storage/objects", headers: eve.bearer.merging(inAcme) { $1 }).status == 403)
+            // Signed in but no tenant chosen.
+            let noTenant = try await client.get("/api/jobs", headers: ann.bearer)
+            #expect(noTenant.status == 403)
+            #expect(noTenant.problem == "tenant-required")
+
+            // Members read and write files in their tenant.
+            let put = try await client.call(.put, "/api/storage/objects/notes.txt", headers: bob.bearer.merging(inAcme) { $1 })
+            #expect(put.status == 201)
+            #expect(try await client.get("/api/storage/objects", headers: ann.bearer.merging(inAcme) { $1 }).text.contains("notes.txt"))
+            // Members see jobs; only owners and admins enqueue; nobody edits schedules through the API.
+            #expect(try await client.get("/api/jobs", headers: bob.bearer.merging(inAcme) { $1 }).status == 200)
+            #expect(try await client.post("/api/jobs", ["type": "jobs.noop"], headers: bob.bearer.merging(inAcme) { $1 }).status == 403)
+            #expect(try await client.post("/api/jobs", ["type": "jobs.noop"], headers: ann.bearer.merging(inAcme) { $1 }).status == 201)
+            #expect(try await client.post("/api/jobs/schedules", ["name": "x", "expression": "@daily", "type": "jobs.noop"], headers: ann.bearer.merging(inAcme) { $1 }).status == 403)
+
+            // An API key limited to reading files cannot upload.
+            let key = try #require(try await client.post("/api/auth/api-keys", ["name": "reader", "tenant": acme, "scopes": ["storage.objects.read"]], headers: ann.bearer).string("key"))
+            #expect(try await client.get("/api/storage/objects", headers: ["x-api-key": key]).status == 200)
+            #expect(try await client.call(.put, "/api/storage/objects/x.txt", headers: ["x-api-key": key]).status == 403)
+        }
+    }
+}
