@@ -1,5 +1,15 @@
 // swift-tools-version:6.2
+import Foundation
 import PackageDescription
+
+/// Plugins scaffolded with `plinth new plugin --template swift`: every `Plugins/<Name>/plugin.json`
+/// becomes a target `Plinth<Name>` (its `Sources/`), compiled into `plinth`, and a test target
+/// `Plinth<Name>Tests` (its `Tests/`).
+let scaffolded: [String] = {
+    let root = Context.packageDirectory + "/Plugins"
+    let folders = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+    return folders.filter { FileManager.default.fileExists(atPath: root + "/" + $0 + "/plugin.json") }.sorted()
+}()
 
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -12,6 +22,9 @@ let package = Package(
         .library(name: "PlinthKernel", targets: ["PlinthKernel"]),
         .library(name: "PlinthTesting", targets: ["PlinthTesting"]),
         .library(name: "PlinthCLI", targets: ["PlinthCLI"]),
+        .library(name: "PlinthPluginSDK", targets: ["PlinthPluginSDK"]),
+        // The example shared-object plugin in Swift (Plugins/Examples/GreeterSwift).
+        .library(name: "PlinthGreeterSwift", type: .dynamic, targets: ["PlinthGreeterSwift"]),
         .executable(name: "plinth", targets: ["plinth"]),
     ],
     dependencies: [
@@ -63,10 +76,44 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The C ABI of shared-object plugins: a header (and nothing Swift) shared by host and SDK.
+        .target(name: "CPlinthABI"),
+        .target(
+            name: "PlinthDylib",
+            dependencies: [
+                "CPlinthABI", "PlinthKernel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Writes a shared-object plugin in Swift; links only the C header, never the kernel.
+        .target(name: "PlinthPluginSDK", dependencies: ["CPlinthABI"], swiftSettings: strict),
+        .target(
+            name: "PlinthGreeterSwift",
+            dependencies: ["PlinthPluginSDK"],
+            path: "Plugins/Examples/GreeterSwift",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PlinthDylibTests",
+            dependencies: [
+                "PlinthDylib", "PlinthKernel", "PlinthTesting",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
         .target(
             name: "PlinthTesting",
             dependencies: [
                 "PlinthKernel",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
@@ -74,7 +121,7 @@ let package = Package(
         .target(
             name: "PlinthCLI",
             dependencies: [
-                "PlinthKernel",
+                "PlinthKernel", "PlinthDylib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -87,7 +134,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "plinth",
-            dependencies: ["PlinthCLI", "PlinthKernel", "PlinthAuth", "PlinthStorage", "PlinthJobs"],
+            dependencies: ["PlinthCLI", "PlinthKernel", "PlinthAuth", "PlinthStorage", "PlinthJobs"] + scaffolded.map { .target(name: "Plinth" + $0) },
             swiftSettings: strict
         ),
         .executableTarget(
@@ -232,3 +279,28 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+for name in scaffolded {
+    package.targets += [
+        .target(
+            name: "Plinth" + name,
+            dependencies: [
+                "PlinthKernel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Plugins/\(name)/Sources",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "Plinth\(name)Tests",
+            dependencies: [
+                .target(name: "Plinth" + name), "PlinthKernel", "PlinthTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Plugins/\(name)/Tests",
+            swiftSettings: strict
+        ),
+    ]
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PlinthDylib
 import PlinthKernel
 
 /// Loads configuration and builds a kernel for a command, turning any failure into one line on
@@ -47,6 +48,6 @@ enum CommandSupport {
     }
 
     static func makeKernel(_ configuration: KernelConfiguration, logger: Logger, metrics: KernelMetrics = KernelMetrics()) -> Kernel {
-        Kernel(configuration: configuration, discovery: [PluginCatalog(PlinthCLI.plugins)], logger: logger, metrics: metrics)
+        Kernel(configuration: configuration, discovery: [PluginCatalog(PlinthCLI.plugins), DylibDiscovery(logger: logger)], logger: logger, metrics: metrics)
     }
 }

@@ -3,12 +3,12 @@ import PlinthKernel
 import PlinthJobs
 import PlinthStorage
 
-/// The plugins compiled into this `plinth` binary. Plugins scaffolded inside this repository
-/// are added here, one line each.
+/// The plugins compiled into this `plinth` binary: the default set, then the plugins scaffolded
+/// in Plugins/ with `plinth new plugin` (``LocalPlugins``, which that command writes).
 enum DefaultPlugins {
     static let entries: [PluginEntry] = [
         PluginEntry(AuthPlugin.self),
         PluginEntry(StoragePlugin.self),
         PluginEntry(JobsPlugin.self),
-    ]
+    ] + LocalPlugins.entries
 }

@@ -11,30 +11,12 @@ import Testing
 @Suite(.serialized) struct JobWorkerProcessTests {
     /// A database for the processes: a fresh PostgreSQL database, or a SQLite file in `folder`.
     static func database(_ backend: TestBackend, folder: String) async throws -> (environment: [String: String], drop: @Sendable () async throws -> Void) {
-        guard case .postgres(let baseURL) = backend else { return (["PLINTH_DATA_DIR": folder], {}) }
-        let name = "plinth_jobs_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
-        try await TestKernel.run(plugins: [], backend: backend, options: .init(migrate: false, boot: false, mount: false)) { admin in
-            try await admin.database.sql.raw("CREATE DATABASE \(ident: name)").run()
-        }
-        var components = URLComponents(string: baseURL)!
-        components.path = "/" + name
-        let url = components.string!
-        return (["DATABASE_URL": url], {
-            try await TestKernel.run(plugins: [], backend: backend, options: .init(migrate: false, boot: false, mount: false)) { admin in
-                try await admin.database.sql.raw("DROP DATABASE IF EXISTS \(ident: name) WITH (FORCE)").run()
-            }
-        })
+        try await ProcessDatabase.make(backend, folder: folder)
     }
 
     /// Runs SQL against the processes' database.
     static func query<T: Sendable>(_ backend: TestBackend, _ environment: [String: String], _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        switch backend {
-        case .sqlite:
-            return try await TestKernel.run(plugins: [], backend: .sqlite, environment: environment, options: .init(migrate: false, boot: false, mount: false)) { try await body($0.database.sql) }
-        case .postgres:
-            let url = environment["DATABASE_URL"]!
-            return try await TestKernel.run(plugins: [], backend: .postgres(url: url), schema: "public", options: .init(migrate: false, boot: false, mount: false)) { try await body($0.database.sql) }
-        }
+        try await ProcessDatabase.query(backend, environment, body)
     }
 
     static func worker(_ environment: [String: String], folder: String) throws -> PlinthProcess {

@@ -33,11 +33,16 @@ public final class EventBus: Sendable {
     /// Publishes `event` from plugin `source`.
     /// - Throws: when the payload is over PostgreSQL's 8000-byte NOTIFY limit or the database fails.
     public func publish<E: KernelEvent>(_ event: E, source: String) async throws {
-        let payload = String(decoding: try JSONEncoder().encode(event), as: UTF8.self)
-        let envelope = EventEnvelope(id: UUID().uuidString, name: E.name, source: source, origin: instanceID, time: ISO8601DateFormatter().string(from: Date()), payload: payload)
+        try await publish(name: E.name, payload: String(decoding: try JSONEncoder().encode(event), as: UTF8.self), source: source)
+    }
+
+    /// Publishes an event given by name and JSON payload, for plugins that have no Swift type
+    /// for it (shared objects).
+    public func publish(name: String, payload: String, source: String) async throws {
+        let envelope = EventEnvelope(id: UUID().uuidString, name: name, source: source, origin: instanceID, time: ISO8601DateFormatter().string(from: Date()), payload: payload)
         let text = String(decoding: try JSONEncoder().encode(envelope), as: UTF8.self)
         guard text.utf8.count < 8000 else {
-            throw DatabaseError(message: "event \(E.name) from '\(source)' is \(text.utf8.count) bytes; events must stay under 8000 bytes: publish an id and let subscribers load the rest")
+            throw DatabaseError(message: "event \(name) from '\(source)' is \(text.utf8.count) bytes; events must stay under 8000 bytes: publish an id and let subscribers load the rest")
         }
         try await database.notify(channel: Self.channel, payload: text)
     }

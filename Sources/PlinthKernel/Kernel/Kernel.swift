@@ -53,6 +53,15 @@ public final class Kernel: Sendable {
     public func resolvePlugins() async throws -> (enabled: [PluginEntry], disabled: [PluginEntry]) {
         var discovered: [PluginEntry] = []
         for source in discovery { discovered += try await source.discover(configuration: configuration) }
+        var seen: [String: String] = [:]
+        discovered = discovered.filter { entry in
+            if let first = seen[entry.manifest.id], entry.skipOnFailure {
+                logger.error("plugin '\(entry.manifest.id)' (\(entry.origin)) is skipped: its id is taken by \(first)")
+                return false
+            }
+            seen[entry.manifest.id] = seen[entry.manifest.id] ?? entry.origin
+            return true
+        }
         var enabled = discovered
         var disabled: [PluginEntry] = []
         if let wanted = configuration.enabledPlugins {
@@ -123,6 +132,8 @@ public final class Kernel: Sendable {
             )
             do {
                 loaded.append(LoadedPlugin(entry: entry, instance: try entry.make(context), context: context))
+            } catch where entry.skipOnFailure {
+                logger.error("plugin '\(entry.manifest.id)' (\(entry.origin)) is skipped: \(error)")
             } catch let error as ConfigurationError {
                 throw KernelStartupError("plugin '\(entry.manifest.id)' is misconfigured: \(error.key) \(error.reason)")
             } catch {
@@ -132,7 +143,12 @@ public final class Kernel: Sendable {
 
         let migrator = Migrator(database: database, plugins: [("kernel", KernelMigrations.all)] + loaded.map { ($0.id, $0.instance.migrations) }, logger: logger, metrics: metrics)
         if options.migrate ?? configuration.migrateOnServe {
-            try await migrator.up()
+            do { try await migrator.up() } catch MigrationError.failed(let plugin, let migration, let message) {
+                // A shared object's migration names its file, like its other faults.
+                let origin = loaded.first { $0.id == plugin }?.entry.origin ?? "compiled-in"
+                guard origin != "compiled-in" else { throw MigrationError.failed(plugin: plugin, migration: migration, message: message) }
+                throw KernelStartupError("plugin \"\(plugin)\" (\(origin)): \(MigrationError.failed(plugin: plugin, migration: migration, message: message))")
+            }
         }
 
         let routes = RouteTable()

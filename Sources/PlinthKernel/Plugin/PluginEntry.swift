@@ -3,20 +3,25 @@ public struct PluginEntry: Sendable {
     public let manifest: PluginManifest
     /// `compiled-in`, or the file a shared object was loaded from; shown in errors and `plinth plugins`.
     public let origin: String
+    /// When configuring it fails, or its id is already taken, log the fault and start without
+    /// it instead of stopping (`PLINTH_PLUGIN_FAILURE=skip` for shared objects). Default false.
+    public let skipOnFailure: Bool
     let make: @Sendable (PluginContext) throws -> any PluginLifecycle
 
     /// An entry for a compiled-in plugin type.
     public init<P: SaaSPlugin>(_ type: P.Type) {
         self.manifest = P.manifest
         self.origin = "compiled-in"
+        self.skipOnFailure = false
         self.make = { try P(context: $0) }
     }
 
     /// An entry whose plugin is made by `make`; the seam through which loaders (shared objects)
     /// add plugins.
-    public init(manifest: PluginManifest, origin: String, make: @escaping @Sendable (PluginContext) throws -> any PluginLifecycle) {
+    public init(manifest: PluginManifest, origin: String, skipOnFailure: Bool = false, make: @escaping @Sendable (PluginContext) throws -> any PluginLifecycle) {
         self.manifest = manifest
         self.origin = origin
+        self.skipOnFailure = skipOnFailure
         self.make = make
     }
 }

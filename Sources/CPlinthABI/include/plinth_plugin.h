@@ -1,0 +1,270 @@
+/*
+ * plinth_plugin.h: the C ABI of Plinth shared-object plugins, version 1.0.
+ *
+ * A plugin is a shared object (`.so`) that exports ONE symbol:
+ *
+ *     const plinth_plugin_descriptor *plinth_plugin_descriptor_v1(void);
+ *
+ * Drop it in the plugin directory (PLINTH_PLUGIN_DIR, default ./plugins.d) and start Plinth.
+ * The host loads it with dlopen(RTLD_NOW | RTLD_LOCAL) and never unloads it. It then:
+ *
+ *   1. calls plinth_plugin_descriptor_v1() and checks the descriptor (magic, struct_size,
+ *      ABI version, name) before running any other plugin code;
+ *   2. calls descriptor->init(host, ctx, &state, err) once. Inside init, and only there, the
+ *      plugin registers routes, migrations and hooks through `host`. Registrations are staged:
+ *      if init returns anything but PLINTH_OK, none of them takes effect;
+ *   3. runs the plugin's migrations (in order, each in a transaction), mounts its routes under
+ *      /api/<name>/, and calls its BOOT hooks;
+ *   4. serves: route handlers and HEALTH hooks are called on host worker threads (never on
+ *      the network event loop), one call at a time unless the descriptor sets
+ *      PLINTH_PLUGIN_THREAD_SAFE;
+ *   5. at shutdown calls the SHUTDOWN hooks, then descriptor->deinit(state).
+ *
+ * Memory rules, for every pointer in this file:
+ *   - The host never frees what the plugin allocated, and the plugin never frees what the host
+ *     allocated.
+ *   - plinth_bytes handed to the plugin (request fields, rows, config values) are BORROWED:
+ *     valid until the call that handed them out returns, unless a comment says otherwise.
+ *     Copy what you keep.
+ *   - plinth_bytes handed to the host (log text, response bodies, SQL, errors) are copied by
+ *     the host before the host function returns; the plugin may free or reuse them at once.
+ *   - Strings in plinth_bytes are UTF-8 and NOT NUL-terminated; use `len`.
+ *   - The descriptor and the strings it points to must stay valid for the life of the process
+ *     (make them static).
+ *
+ * Versioning: PLINTH_ABI_MAJOR changes only when something here changes incompatibly; the
+ * host refuses a plugin of another major version. PLINTH_ABI_MINOR grows when functions are
+ * APPENDED to plinth_host_api; a plugin built against minor N runs on hosts with minor >= N.
+ * A plugin that wants to use a function added later must check host->struct_size first.
+ */
+#ifndef PLINTH_PLUGIN_H
+#define PLINTH_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** 'PLNT': the first field of every descriptor. */
+#define PLINTH_PLUGIN_MAGIC 0x504C4E54u
+#define PLINTH_ABI_MAJOR 1
+#define PLINTH_ABI_MINOR 0
+
+/** A byte string: pointer and length, not NUL-terminated. Ownership: see the memory rules. */
+typedef struct plinth_bytes {
+    const uint8_t *ptr;
+    size_t len;
+} plinth_bytes;
+
+/** Results of plugin and host functions. */
+typedef enum plinth_status {
+    PLINTH_OK = 0,
+    PLINTH_ERR = 1,
+    /** The host does not offer this function (yet); not a failure of the plugin. */
+    PLINTH_UNSUPPORTED = 2
+} plinth_status;
+
+typedef enum plinth_log_level {
+    PLINTH_LOG_DEBUG = 0,
+    PLINTH_LOG_INFO = 1,
+    PLINTH_LOG_WARNING = 2,
+    PLINTH_LOG_ERROR = 3
+} plinth_log_level;
+
+typedef enum plinth_hook_kind {
+    /** After every plugin is migrated and mounted, before the server accepts requests. */
+    PLINTH_HOOK_BOOT = 1,
+    /** After the server drained, before deinit. */
+    PLINTH_HOOK_SHUTDOWN = 2,
+    /** Polled by GET /ready; return PLINTH_ERR with a message when not healthy. */
+    PLINTH_HOOK_HEALTH = 3
+} plinth_hook_kind;
+
+/** Types of query parameters and column values. */
+typedef enum plinth_value_type {
+    PLINTH_NULL = 0,
+    PLINTH_TEXT = 1,
+    PLINTH_INTEGER = 2,
+    PLINTH_REAL = 3
+} plinth_value_type;
+
+/** Descriptor flags. */
+enum {
+    /** The plugin's handlers may be called on several threads at once. Without it the host
+     *  calls the plugin one request at a time. */
+    PLINTH_PLUGIN_THREAD_SAFE = 1u << 0
+};
+
+/** Opaque, host-owned. The plugin's handle to the host during init; valid until init returns. */
+typedef struct plinth_host_ctx plinth_host_ctx;
+/** Opaque, host-owned. One call into the plugin (a request, a hook); valid until it returns. */
+typedef struct plinth_call plinth_call;
+/** Opaque, host-owned. The response a handler builds; valid until the handler returns. */
+typedef struct plinth_response plinth_response;
+/** Opaque, host-owned. Where a failing function puts its message (see set_error). The host
+ *  hands one to every call into the plugin (init, handler, hook); host functions that take an
+ *  `error` argument expect that same one back, and fill it when they fail. */
+typedef struct plinth_error plinth_error;
+/** Opaque, host-owned. One result row; valid until the row callback returns. */
+typedef struct plinth_row plinth_row;
+
+/** A request as a handler sees it. Every field is borrowed for the handler call. */
+typedef struct plinth_request {
+    /** sizeof(plinth_request) of the host; fields are only appended. */
+    uint32_t struct_size;
+    plinth_bytes method;   /* "GET" */
+    plinth_bytes path;     /* "/api/hello/greetings/ann", percent-encoded as received */
+    plinth_bytes query;    /* "a=1&b=2", without '?'; empty when none */
+    plinth_bytes body;     /* the whole body (at most PLINTH_MAX_BODY_SIZE) */
+    /** Headers, lower-case names; header_names[i] goes with header_values[i]. */
+    const plinth_bytes *header_names;
+    const plinth_bytes *header_values;
+    size_t header_count;
+    /** Path parameters of the route pattern (":id" gives name "id"), decoded. */
+    const plinth_bytes *param_names;
+    const plinth_bytes *param_values;
+    size_t param_count;
+    /** The verified tenant of the caller, or empty. db_query runs inside it. */
+    plinth_bytes tenant;
+    /** The verified user id of the caller, or empty when anonymous. */
+    plinth_bytes subject;
+} plinth_request;
+
+/** A query parameter ($1, $2, ... in the SQL). */
+typedef struct plinth_param {
+    plinth_value_type type;
+    plinth_bytes text;   /* for PLINTH_TEXT; copied by the host */
+    int64_t integer;     /* for PLINTH_INTEGER */
+    double real;         /* for PLINTH_REAL */
+} plinth_param;
+
+/** Route handler. Must set a status with host->response_status; a handler that sets none
+ *  answers 500 "handler set no status". Return PLINTH_ERR (with set_error) to answer 500 with
+ *  the message logged, not shown. Called on a host worker thread. */
+typedef plinth_status (*plinth_handler_fn)(void *state, plinth_call *call, const plinth_request *request,
+                                           plinth_response *response, plinth_error *error);
+/** Boot, shutdown and health hooks. */
+typedef plinth_status (*plinth_hook_fn)(void *state, plinth_call *call, plinth_error *error);
+/** Called once per result row; return PLINTH_ERR to stop reading rows. */
+typedef plinth_status (*plinth_row_fn)(void *user, const plinth_row *row);
+
+/**
+ * The host's functions. Host-owned and valid for the life of the process. APPEND-ONLY: new
+ * functions go at the end and raise PLINTH_ABI_MINOR; check struct_size before calling one
+ * your header is newer than the host for.
+ */
+typedef struct plinth_host_api {
+    /** sizeof(plinth_host_api) of the host. */
+    uint32_t struct_size;
+    uint16_t abi_major;
+    uint16_t abi_minor;
+
+    /** Writes a log line tagged with the plugin (and the request, given a call). `call` may be
+     *  NULL during init. */
+    void (*log)(plinth_call *call, plinth_log_level level, plinth_bytes message);
+    /** Puts `message` into `error` (the host copies it). */
+    void (*set_error)(plinth_error *error, plinth_bytes message);
+    /** The plugin's setting PLINTH_<NAME>_<KEY> (upper-cased, dots as '_').
+     *  Returns PLINTH_OK and the value, or PLINTH_ERR when unset. The value is host-owned and
+     *  stays valid for the life of the process. Usable during init and afterwards. */
+    plinth_status (*config_get)(plinth_host_ctx *ctx, plinth_bytes key, plinth_bytes *value);
+
+    /* Registration: only inside init (PLINTH_ERR afterwards). The host copies every byte. */
+
+    /** A route: `method` ("GET", "POST", ...), `path` relative to /api/<name>/ with ":param"
+     *  segments ("items/:id") or "**" for the rest of the path. */
+    plinth_status (*register_route)(plinth_host_ctx *ctx, plinth_bytes method, plinth_bytes path,
+                                    plinth_handler_fn handler, plinth_error *error);
+    /** A migration, applied once in the order registered. `name` must be unique within the
+     *  plugin ("001_create_items"); each SQL text may hold several statements separated by ';'
+     *  (none inside string literals). Both dialects are required. Never edit an applied one. */
+    plinth_status (*register_migration)(plinth_host_ctx *ctx, plinth_bytes name, plinth_bytes sqlite_sql,
+                                        plinth_bytes postgres_sql, plinth_error *error);
+    /** A hook of `kind`; several of a kind run in the order registered. */
+    plinth_status (*register_hook)(plinth_host_ctx *ctx, plinth_hook_kind kind, plinth_hook_fn hook,
+                                   plinth_error *error);
+    /** Reserved for the Workscript plugin's workflow nodes; answers PLINTH_UNSUPPORTED until
+     *  that plugin exists. */
+    plinth_status (*register_workflow_node)(plinth_host_ctx *ctx, plinth_bytes type, plinth_bytes schema_json,
+                                            plinth_handler_fn handler, plinth_error *error);
+
+    /* The response of a handler call. The host copies every byte. */
+
+    /** The status code (100-599). Required. */
+    void (*response_status)(plinth_response *response, uint16_t status);
+    /** Adds a header. */
+    void (*response_header)(plinth_response *response, plinth_bytes name, plinth_bytes value);
+    /** Appends a chunk to the body. */
+    void (*response_body)(plinth_response *response, plinth_bytes chunk);
+
+    /* The database. */
+
+    /** Runs one SQL statement with parameters $1..$n (also on SQLite), in its own transaction,
+     *  inside the tenant of the call (row level security applies). Each result row is passed to
+     *  `on_row` with `user`; NULL `on_row` ignores rows. Tables are the plugin's own: name them
+     *  with the plugin's name as prefix. Blocks until done. */
+    plinth_status (*db_query)(plinth_call *call, plinth_bytes sql, const plinth_param *params, size_t param_count,
+                              plinth_row_fn on_row, void *user, plinth_error *error);
+    /** Number of columns of a row. */
+    size_t (*row_column_count)(const plinth_row *row);
+    /** Column `index` of a row as text (integers and reals in decimal); sets *type, and
+     *  returns empty bytes for NULL. Borrowed until the row callback returns. */
+    plinth_bytes (*row_column)(const plinth_row *row, size_t index, plinth_value_type *type);
+    /** Name of column `index`. Borrowed until the row callback returns. */
+    plinth_bytes (*row_column_name)(const plinth_row *row, size_t index);
+
+    /** Publishes an event on the kernel's event bus. `name` must start with "<plugin name>.";
+     *  `payload_json` must be a JSON object. The host copies both. */
+    plinth_status (*emit_event)(plinth_call *call, plinth_bytes name, plinth_bytes payload_json, plinth_error *error);
+} plinth_host_api;
+
+/**
+ * What plinth_plugin_descriptor_v1 returns. Make it `static const`; the host reads it before
+ * running any other plugin code and refuses the plugin when a field is wrong.
+ */
+typedef struct plinth_plugin_descriptor {
+    /** PLINTH_PLUGIN_MAGIC. */
+    uint32_t magic;
+    /** sizeof(plinth_plugin_descriptor) as the plugin was compiled. */
+    uint32_t struct_size;
+    /** PLINTH_ABI_MAJOR and PLINTH_ABI_MINOR as the plugin was compiled. */
+    uint16_t abi_major;
+    uint16_t abi_minor;
+    /** PLINTH_PLUGIN_* flags. */
+    uint32_t flags;
+    /** The plugin id: lowercase letters, digits and '_', starting with a letter; dots separate
+     *  segments ("acme_billing", "acme.billing"). Routes live under /api/<name>/ (dots become
+     *  '/'), settings under PLINTH_<NAME>_* (dots become '_'). */
+    const char *name;
+    /** Semantic version, "1.4.2". */
+    const char *version;
+    /** One line for `plinth plugins`; may be NULL. */
+    const char *description;
+    /** Registers what the plugin offers through `host` and sets *state (passed back to every
+     *  handler and hook; may stay NULL). On failure return PLINTH_ERR after
+     *  host->set_error(error, ...): the message is shown to the operator as is. */
+    plinth_status (*init)(const plinth_host_api *host, plinth_host_ctx *ctx, void **state, plinth_error *error);
+    /** Releases `state` at shutdown. May be NULL. */
+    void (*deinit)(void *state);
+} plinth_plugin_descriptor;
+
+/** The one symbol a plugin exports. */
+const plinth_plugin_descriptor *plinth_plugin_descriptor_v1(void);
+
+/** Convenience: plinth_bytes of a NUL-terminated string (no copy). */
+static inline plinth_bytes plinth_str(const char *text) {
+    plinth_bytes bytes;
+    size_t len = 0;
+    while (text && text[len]) len++;
+    bytes.ptr = (const uint8_t *)text;
+    bytes.len = len;
+    return bytes;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PLINTH_PLUGIN_H */

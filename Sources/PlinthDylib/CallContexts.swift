@@ -1,0 +1,94 @@
+import CPlinthABI
+import Foundation
+import Logging
+import PlinthKernel
+import SQLKit
+import Synchronization
+
+/// What `init` registers, committed only when it returns PLINTH_OK. Used on the loading thread
+/// only, through the `plinth_host_ctx` pointer.
+final class InitStaging {
+    let name: String
+    let config: PluginConfig
+    let logger: Logger
+    var open = true
+    var routes: [(method: String, path: String, handler: CHandler)] = []
+    var migrations: [Migration] = []
+    var hooks: [CHook] = []
+
+    init(name: String, config: PluginConfig, logger: Logger) {
+        self.name = name
+        self.config = config
+        self.logger = logger
+    }
+
+    var pointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
+    static func from(_ pointer: OpaquePointer?) -> InitStaging? {
+        pointer.map { Unmanaged<InitStaging>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
+    }
+}
+
+/// One call into a plugin (a request or a hook): whose it is and which tenant it acts in.
+final class CallContext: Sendable {
+    let runtime: DylibRuntime
+    let tenant: String?
+    let logger: Logger
+
+    init(runtime: DylibRuntime, tenant: String?, logger: Logger) {
+        self.runtime = runtime
+        self.tenant = tenant
+        self.logger = logger
+    }
+
+    var pointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
+    static func from(_ pointer: OpaquePointer?) -> CallContext? {
+        pointer.map { Unmanaged<CallContext>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
+    }
+}
+
+/// The response a handler builds through the host functions.
+final class ResponseBuilder: Sendable {
+    struct State {
+        var status: Int?
+        var headers: [(String, String)] = []
+        var body: [UInt8] = []
+    }
+    let state = Mutex(State())
+
+    var pointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
+    static func from(_ pointer: OpaquePointer?) -> ResponseBuilder? {
+        pointer.map { Unmanaged<ResponseBuilder>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
+    }
+}
+
+/// Where a failing plugin or host function puts its message.
+final class ErrorBox: Sendable {
+    let message = Mutex<String?>(nil)
+
+    var pointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
+    static func from(_ pointer: OpaquePointer?) -> ErrorBox? {
+        pointer.map { Unmanaged<ErrorBox>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
+    }
+    func set(_ text: String) { message.withLock { $0 = text } }
+    var text: String? { message.withLock { $0 } }
+}
+
+/// A result row lent to a row callback: names and values live in the arena until it returns.
+final class RowView {
+    let names: [plinth_bytes]
+    let values: [(bytes: plinth_bytes, type: plinth_value_type)]
+
+    init(names: [plinth_bytes], values: [(bytes: plinth_bytes, type: plinth_value_type)]) {
+        self.names = names
+        self.values = values
+    }
+
+    var pointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
+    static func from(_ pointer: OpaquePointer?) -> RowView? {
+        pointer.map { Unmanaged<RowView>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
+    }
+}
+
+/// The logger of the plugin whose `init` is running, for `log(NULL, ...)` during init (loads
+/// and inits are sequential).
+let initialisingLogger = Mutex<Logger?>(nil)

@@ -1,0 +1,163 @@
+import CPlinthABI
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import PlinthKernel
+
+/// A shared-object plugin adapted to the kernel's lifecycle: what its `init` registered
+/// becomes its migrations, routes and hooks, and every call into it runs on a worker thread.
+struct DylibPlugin: PluginLifecycle {
+    let library: LoadedLibrary
+    let state: PluginState
+    let routeList: [(method: String, path: String, handler: CHandler)]
+    let migrationList: [Migration]
+    let hooks: [CHook]
+    let runtime: DylibRuntime
+
+    /// Step 3: calls the plugin's `init`; its registrations count only if it succeeds.
+    static func make(_ library: LoadedLibrary, context: PluginContext) throws -> DylibPlugin {
+        let staging = InitStaging(name: library.name, config: context.config, logger: context.logger)
+        let errorBox = ErrorBox()
+        var raw: UnsafeMutableRawPointer?
+        initialisingLogger.withLock { $0 = context.logger }
+        let status = withExtendedLifetime((staging, errorBox)) {
+            library.descriptor.pointee.`init`!(HostAPI.table, staging.pointer, &raw, errorBox.pointer)
+        }
+        initialisingLogger.withLock { $0 = nil }
+        staging.open = false
+        guard status == PLINTH_OK else {
+            throw KernelStartupError("plugin \"\(library.name)\" (\(library.path)) failed during initialization: \(errorBox.text ?? "init returned \(status.rawValue) and gave no message")")
+        }
+        return DylibPlugin(
+            library: library, state: PluginState(raw: raw), routeList: staging.routes, migrationList: staging.migrations, hooks: staging.hooks,
+            runtime: DylibRuntime(name: library.name, database: context.database, events: context.events, logger: context.logger,
+                                  threadSafe: library.threadSafe, serial: library.threadSafe ? nil : NIOLock())
+        )
+    }
+
+    var migrations: [Migration] { migrationList }
+
+    func mount(_ routes: PluginRoutes, context: PluginContext) throws {
+        for route in routeList {
+            do {
+                try routes.on(route.path, method: HTTPRequest.Method(route.method)!) { request, context in
+                    try await handle(route.handler, request, context)
+                }
+            } catch let error as KernelStartupError {
+                throw KernelStartupError("plugin \"\(library.name)\" (\(library.path)): \(error.message)")
+            }
+        }
+    }
+
+    func handle(_ handler: CHandler, _ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+        let body = Array(buffer: try await request.body.collect(upTo: context.maxUploadSize))
+        let view = RequestSnapshot(request: request, context: context, body: body)
+        let call = CallContext(runtime: runtime, tenant: context.tenantID, logger: context.logger)
+        let builder = ResponseBuilder()
+        let errorBox = ErrorBox()
+        let state = self.state
+        let status = try await runtime.run {
+            let arena = Arena()
+            var cRequest = view.cRequest(arena)
+            return withExtendedLifetime((arena, call, builder, errorBox)) {
+                handler.function(state.raw, call.pointer, &cRequest, builder.pointer, errorBox.pointer)
+            }
+        }
+        let built = builder.state.withLock { $0 }
+        guard status == PLINTH_OK else {
+            context.logger.error("plugin handler failed", metadata: ["error": "\(errorBox.text ?? "no message")"])
+            throw Problem(.internalServerError, type: "plugin-failed", detail: "plugin '\(runtime.name)' could not handle the request; see the server log")
+        }
+        guard let code = built.status, (100...599).contains(code) else {
+            context.logger.error("plugin handler set no valid status", metadata: ["status": "\(built.status.map(String.init) ?? "none")"])
+            throw Problem(.internalServerError, type: "plugin-failed", detail: "plugin '\(runtime.name)': the handler set no status (call response_status with 100-599)")
+        }
+        var headers = HTTPFields()
+        for (name, value) in built.headers {
+            guard let field = HTTPField.Name(name) else {
+                context.logger.warning("plugin sent an invalid header name; dropped", metadata: ["header": "\(name)"])
+                continue
+            }
+            headers.append(HTTPField(name: field, value: value))
+        }
+        return Response(status: HTTPResponse.Status(code: code), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: built.body)))
+    }
+
+    func runHooks(_ kind: plinth_hook_kind, context: PluginContext) async throws -> String? {
+        for hook in hooks where hook.kind == kind {
+            let call = CallContext(runtime: runtime, tenant: nil, logger: context.logger)
+            let errorBox = ErrorBox()
+            let state = self.state
+            let status = try await runtime.run {
+                withExtendedLifetime((call, errorBox)) { hook.function(state.raw, call.pointer, errorBox.pointer) }
+            }
+            if status != PLINTH_OK { return errorBox.text ?? "the hook returned \(status.rawValue) and gave no message" }
+        }
+        return nil
+    }
+
+    func boot(_ context: PluginContext) async throws {
+        if let failure = try await runHooks(PLINTH_HOOK_BOOT, context: context) {
+            throw KernelStartupError("plugin \"\(library.name)\" (\(library.path)): boot hook failed: \(failure)")
+        }
+    }
+
+    func health(_ context: PluginContext) async -> PluginHealth {
+        do {
+            if let failure = try await runHooks(PLINTH_HOOK_HEALTH, context: context) { return .unhealthy(failure) }
+            return .healthy
+        } catch {
+            return .unhealthy("\(error)")
+        }
+    }
+
+    func shutdown(_ context: PluginContext) async throws {
+        let failure = try await runHooks(PLINTH_HOOK_SHUTDOWN, context: context)
+        if let release = library.descriptor.pointee.`deinit` {
+            let state = self.state
+            let function = CRelease(function: release)
+            try await runtime.run { function.function(state.raw) }
+        }
+        if let failure { throw KernelStartupError("plugin \"\(library.name)\": shutdown hook failed: \(failure)") }
+    }
+}
+
+/// The parts of a request a handler sees, copied off the request so that they can cross to
+/// the worker thread.
+struct RequestSnapshot: Sendable {
+    let method: String
+    let path: String
+    let query: String
+    let body: [UInt8]
+    let headers: [(String, String)]
+    let parameters: [(String, String)]
+    let tenant: String
+    let subject: String
+
+    init(request: Request, context: PlinthRequestContext, body: [UInt8]) {
+        method = request.method.rawValue
+        path = request.uri.path
+        query = request.uri.query ?? ""
+        self.body = body
+        headers = request.headers.map { ($0.name.canonicalName, $0.value) }
+        parameters = context.parameters.map { (String($0.key), String($0.value).removingPercentEncoding ?? String($0.value)) }
+        tenant = context.tenantID ?? ""
+        subject = context.identity?.subject ?? ""
+    }
+
+    /// The C view; every pointer in it lives in `arena`.
+    func cRequest(_ arena: Arena) -> plinth_request {
+        plinth_request(
+            struct_size: UInt32(MemoryLayout<plinth_request>.size),
+            method: arena.bytes(method), path: arena.bytes(path), query: arena.bytes(query), body: arena.bytes(body),
+            header_names: arena.array(headers.map { arena.bytes($0.0) }), header_values: arena.array(headers.map { arena.bytes($0.1) }),
+            header_count: headers.count,
+            param_names: arena.array(parameters.map { arena.bytes($0.0) }), param_values: arena.array(parameters.map { arena.bytes($0.1) }),
+            param_count: parameters.count,
+            tenant: arena.bytes(tenant), subject: arena.bytes(subject)
+        )
+    }
+}

@@ -1,0 +1,56 @@
+import Dispatch
+import Logging
+import NIOConcurrencyHelpers
+import NIOPosix
+import PlinthKernel
+import Synchronization
+
+/// What a loaded plugin's calls need from the host: its database, events, logger, and the
+/// worker threads its code runs on.
+struct DylibRuntime: Sendable {
+    let name: String
+    let database: Database
+    let events: EventBus
+    let logger: Logger
+    let threadSafe: Bool
+    /// Held around every call into a plugin that is not thread-safe.
+    let serial: NIOLock?
+
+    /// Threads that run plugin code: never the network event loops, never Swift's cooperative
+    /// pool (plugin code blocks, on the database among other things). `PLINTH_PLUGIN_THREADS`,
+    /// default 4, shared by every shared-object plugin.
+    static let pool: NIOThreadPool = {
+        let threads = Int(ProcessInfo.processInfo.environment["PLINTH_PLUGIN_THREADS"] ?? "") ?? 4
+        let pool = NIOThreadPool(numberOfThreads: max(1, threads))
+        pool.start()
+        return pool
+    }()
+
+    /// Runs `body` (which calls into the plugin) on a worker thread, one at a time unless the
+    /// plugin is thread-safe.
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let serial = self.serial
+        return try await Self.pool.runIfActive {
+            if let serial { return try serial.withLock { try body() } }
+            return try body()
+        }
+    }
+}
+
+/// Waits on a worker thread for async host work (a database query) that a plugin asked for
+/// through a blocking C call. Only ever called on ``DylibRuntime/pool`` threads, so the
+/// cooperative pool that runs `work` is never the one waiting.
+func blockOnWorker<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let result = Mutex<Result<T, any Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        let outcome: Result<T, any Error>
+        do { outcome = .success(try await work()) } catch { outcome = .failure(error) }
+        result.withLock { $0 = outcome }
+        done.signal()
+    }
+    done.wait()
+    return try result.withLock { $0! }.get()
+}
+
+import Foundation

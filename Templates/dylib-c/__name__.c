@@ -1,0 +1,69 @@
+/*
+ * __name__: a Plinth shared-object plugin in C, scaffolded with
+ * `plinth new plugin __name__ --template dylib-c`. Build with `make`, test with `make test`.
+ *
+ * GET /api/__name__/greet/:name answers "hello <name> (visit N)"; one migration makes
+ * __name___visits; a boot hook logs a line.
+ */
+#include "plinth_plugin.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const plinth_host_api *host;
+
+static plinth_status read_first(void *user, const plinth_row *row) {
+    plinth_value_type type;
+    plinth_bytes value = host->row_column(row, 0, &type);
+    snprintf((char *)user, 32, "%.*s", (int)value.len, (const char *)value.ptr);
+    return PLINTH_OK;
+}
+
+static plinth_status greet(void *state, plinth_call *call, const plinth_request *request, plinth_response *response, plinth_error *error) {
+    (void)state;
+    plinth_bytes name = {0};
+    for (size_t i = 0; i < request->param_count; i++) {
+        if (request->param_names[i].len == 4 && memcmp(request->param_names[i].ptr, "name", 4) == 0) name = request->param_values[i];
+    }
+    plinth_param params[1] = {{.type = PLINTH_TEXT, .text = name}};
+    if (host->db_query(call, plinth_str("INSERT INTO __name___visits (name) VALUES ($1)"), params, 1, NULL, NULL, error) != PLINTH_OK) return PLINTH_ERR;
+    char visits[32] = "0";
+    if (host->db_query(call, plinth_str("SELECT COUNT(*) FROM __name___visits WHERE name = $1"), params, 1, read_first, visits, error) != PLINTH_OK) return PLINTH_ERR;
+    char body[300];
+    int length = snprintf(body, sizeof body, "hello %.*s (visit %s)", (int)(name.len > 200 ? 200 : name.len), (const char *)name.ptr, visits);
+    host->response_status(response, 200);
+    host->response_header(response, plinth_str("content-type"), plinth_str("text/plain; charset=utf-8"));
+    plinth_bytes chunk = {(const uint8_t *)body, (size_t)length};
+    host->response_body(response, chunk);
+    return PLINTH_OK;
+}
+
+static plinth_status boot(void *state, plinth_call *call, plinth_error *error) {
+    (void)state; (void)error;
+    host->log(call, PLINTH_LOG_INFO, plinth_str("__name__ booted"));
+    return PLINTH_OK;
+}
+
+static plinth_status init(const plinth_host_api *api, plinth_host_ctx *ctx, void **state, plinth_error *error) {
+    (void)state;
+    host = api;
+    const char *sql = "CREATE TABLE __name___visits (name TEXT NOT NULL)";
+    if (api->register_migration(ctx, plinth_str("001_visits"), plinth_str(sql), plinth_str(sql), error) != PLINTH_OK) return PLINTH_ERR;
+    if (api->register_route(ctx, plinth_str("GET"), plinth_str("greet/:name"), greet, error) != PLINTH_OK) return PLINTH_ERR;
+    return api->register_hook(ctx, PLINTH_HOOK_BOOT, boot, error);
+}
+
+static const plinth_plugin_descriptor descriptor = {
+    .magic = PLINTH_PLUGIN_MAGIC,
+    .struct_size = sizeof(plinth_plugin_descriptor),
+    .abi_major = PLINTH_ABI_MAJOR,
+    .abi_minor = PLINTH_ABI_MINOR,
+    .flags = PLINTH_PLUGIN_THREAD_SAFE,
+    .name = "__name__",
+    .version = "0.1.0",
+    .description = "Scaffolded with plinth new plugin",
+    .init = init,
+    .deinit = NULL,
+};
+
+const plinth_plugin_descriptor *plinth_plugin_descriptor_v1(void) { return &descriptor; }
