@@ -140,7 +140,8 @@ let package = Package(
         .executableTarget(
             name: "plinth-bench",
             dependencies: [
-                "PlinthKernel",
+                "PlinthKernel", "PlinthDylib",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

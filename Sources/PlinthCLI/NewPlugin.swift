@@ -37,6 +37,11 @@ struct NewPlugin: AsyncParsableCommand {
     }
 }
 
+/// Why `plinth new plugin` wrote nothing.
+struct ScaffoldError: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// What `plinth new plugin` will write, checked before anything is written.
 struct ScaffoldPlan {
     let name: String
@@ -47,7 +52,7 @@ struct ScaffoldPlan {
     let output: String
 
     init(name: String, template: String, output: String?, compiledIn: Set<String>) throws {
-        let fail = { (reason: String) in ConfigurationError(key: "plinth new plugin", reason: reason) }
+        let fail = { (reason: String) in ScaffoldError(description: reason) }
         guard NewPlugin.templates.contains(template) else {
             throw fail("unknown template '\(template)'; choose one of \(NewPlugin.templates.joined(separator: ", "))")
         }
@@ -128,7 +133,7 @@ struct ScaffoldPlan {
             let executable = FileManager.default.isExecutableFile(atPath: source)
             written.append((output + "/" + render(relative), Data(render(text).utf8), executable))
         }
-        guard !written.isEmpty else { throw ConfigurationError(key: "plinth new plugin", reason: "template folder \(templateFolder) is empty or missing") }
+        guard !written.isEmpty else { throw ScaffoldError(description: "template folder \(templateFolder) is empty or missing") }
         for (path, data, executable) in written {
             try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
             try data.write(to: URL(fileURLWithPath: path))

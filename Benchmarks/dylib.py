@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Shared-object plugin benchmark, side by side in one run (release build):
+
+requests per second of the same route, `GET .../greet/:name` answering "hello <name>", served
+by a C plugin loaded through the ABI (Benchmarks/dylib/bench_c.c, built here with cc -O2) and by
+an in-process Swift plugin, both in one `plinth-bench dylib` server; wrk in alternating rounds.
+Prints medians and the ratio (target >= 0.9).
+
+Usage: scripts/bench dylib  (or Benchmarks/dylib.py --bin .build/release)
+"""
+import argparse, os, statistics, subprocess, sys, tempfile
+from benchlib import free_port, wait_ready
+from kernel import wrk, start, stop
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=".build/release")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--seconds", type=int, default=6)
+    ap.add_argument("--connections", type=int, default=32)
+    args = ap.parse_args()
+    bench = os.path.abspath(os.path.join(args.bin, "plinth-bench"))
+    work = tempfile.mkdtemp(prefix="plinth-bench-dylib-")
+    plugins = os.path.join(work, "plugins.d")
+    os.makedirs(plugins)
+    subprocess.run(["cc", "-O2", "-shared", "-fPIC", "-I", os.path.join(ROOT, "Sources/CPlinthABI/include"),
+                    os.path.join(ROOT, "Benchmarks/dylib/bench_c.c"), "-o", os.path.join(plugins, "bench_c.so")], check=True)
+    env = dict(os.environ, PLINTH_DATA_DIR=os.path.join(work, "data"), PLINTH_PLUGIN_DIR=plugins, LOG_LEVEL="warning")
+    env.pop("DATABASE_URL", None)
+    port = free_port()
+    proc = start([bench, "dylib", str(port)], env, work)
+    urls = {"in-process": f"http://127.0.0.1:{port}/api/native/greet/ann", "C plugin": f"http://127.0.0.1:{port}/api/bench_c/greet/ann"}
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/ready")
+        for url in urls.values():
+            wrk(url, 2, args.connections)
+        results = {name: [] for name in urls}
+        for _ in range(args.rounds):
+            for name, url in urls.items():
+                results[name].append(wrk(url, args.seconds, args.connections))
+    finally:
+        stop(proc)
+    med = {k: statistics.median(r[0] for r in v) for k, v in results.items()}
+    print(f"shared-object route vs in-process ({args.rounds} rounds x {args.seconds}s, {args.connections} connections, wrk 1 thread, one server)")
+    for k in urls:
+        rounds = ", ".join(f"{r[0]:.0f}" for r in results[k])
+        print(f"  {k:10s} median {med[k]:9.0f} req/s   rounds [{rounds}]   last p50 {results[k][-1][1]} p99 {results[k][-1][2]}")
+    print(f"  ratio C plugin/in-process: {med['C plugin'] / med['in-process']:.3f}   (target >= 0.9)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
