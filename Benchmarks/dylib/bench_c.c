@@ -1,5 +1,13 @@
-/* The route of the dylib benchmark, in C: GET /api/bench_c/greet/:name answers "hello <name>",
- * the same text and header as the in-process route of `plinth-bench dylib`. */
+/* The route of the dylib benchmark, in C: GET /api/<BENCH_NAME>/greet/:name answers
+ * "hello <name>", the same text and header as the in-process route of `plinth-bench dylib`.
+ * Built twice: with BENCH_FLAGS = PLINTH_PLUGIN_THREAD_SAFE (handlers on worker threads) and with
+ * PLINTH_PLUGIN_INLINE_HANDLERS added (handlers on the request threads). */
+#ifndef BENCH_NAME
+#define BENCH_NAME "bench_c"
+#endif
+#ifndef BENCH_FLAGS
+#define BENCH_FLAGS PLINTH_PLUGIN_THREAD_SAFE
+#endif
 #include "plinth_plugin.h"
 
 #include <string.h>
@@ -31,8 +39,8 @@ static plinth_status init(const plinth_host_api *api, plinth_host_ctx *ctx, void
 
 static const plinth_plugin_descriptor descriptor = {
     .magic = PLINTH_PLUGIN_MAGIC, .struct_size = sizeof(plinth_plugin_descriptor),
-    .abi_major = PLINTH_ABI_MAJOR, .abi_minor = PLINTH_ABI_MINOR, .flags = PLINTH_PLUGIN_THREAD_SAFE,
-    .name = "bench_c", .version = "1.0.0", .description = "dylib benchmark route", .init = init, .deinit = NULL,
+    .abi_major = PLINTH_ABI_MAJOR, .abi_minor = PLINTH_ABI_MINOR, .flags = BENCH_FLAGS,
+    .name = BENCH_NAME, .version = "1.0.0", .description = "dylib benchmark route", .init = init, .deinit = NULL,
 };
 
 const plinth_plugin_descriptor *plinth_plugin_descriptor_v1(void) { return &descriptor; }

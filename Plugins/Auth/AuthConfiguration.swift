@@ -1,3 +1,4 @@
+import Foundation
 import PlinthKernel
 
 /// The auth plugin's settings. The shared names come from the seeds (`JWT_SECRET`,
@@ -47,6 +48,9 @@ public struct AuthConfiguration: Sendable {
     /// (default 256, at least 64) in characters.
     public var passwordMinLength = 8
     public var passwordMaxLength = 256
+    /// `PLINTH_AUTH_PASSWORD_BLOCKLIST`: a file of passwords to refuse, one per line (e.g. a
+    /// breached-password list), on top of the built-in list of the most common ones. Default none.
+    public var passwordBlocklist: Set<String> = []
     /// `PLINTH_AUTH_APP_URL`: where links in mails point (`/reset-password?token=...`).
     /// Default `CLIENT_URL`, else `API_BASE_URL`.
     public var appURL: String
@@ -91,6 +95,12 @@ public struct AuthConfiguration: Sendable {
         c.passwordMinLength = try config.int("PASSWORD_MIN_LENGTH", default: c.passwordMinLength, range: 8...64)
         c.passwordMaxLength = try config.int("PASSWORD_MAX_LENGTH", default: c.passwordMaxLength, range: 64...4096)
         c.appURL = config.string("APP_URL") ?? env.string("CLIENT_URL") ?? c.appURL
+        if let path = config.string("PASSWORD_BLOCKLIST") {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigurationError(key: config.key("PASSWORD_BLOCKLIST"), reason: "cannot read '\(path)'; give a readable file with one password per line")
+            }
+            c.passwordBlocklist = Set(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+        }
         return c
     }
 }

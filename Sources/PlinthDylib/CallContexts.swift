@@ -33,11 +33,14 @@ final class CallContext: Sendable {
     let runtime: DylibRuntime
     let tenant: String?
     let logger: Logger
+    /// Running on a request thread, where blocking host functions are refused.
+    let inline: Bool
 
-    init(runtime: DylibRuntime, tenant: String?, logger: Logger) {
+    init(runtime: DylibRuntime, tenant: String?, logger: Logger, inline: Bool = false) {
         self.runtime = runtime
         self.tenant = tenant
         self.logger = logger
+        self.inline = inline
     }
 
     var pointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }

@@ -34,7 +34,7 @@ struct DylibPlugin: PluginLifecycle {
         return DylibPlugin(
             library: library, state: PluginState(raw: raw), routeList: staging.routes, migrationList: staging.migrations, hooks: staging.hooks,
             runtime: DylibRuntime(name: library.name, database: context.database, events: context.events, logger: context.logger,
-                                  threadSafe: library.threadSafe, serial: library.threadSafe ? nil : NIOLock())
+                                  threadSafe: library.threadSafe, serial: library.threadSafe ? nil : NIOLock(), inlineHandlers: library.inlineHandlers)
         )
     }
 
@@ -53,17 +53,31 @@ struct DylibPlugin: PluginLifecycle {
     }
 
     func handle(_ handler: CHandler, _ request: Request, _ context: PlinthRequestContext) async throws -> Response {
-        let body = Array(buffer: try await request.body.collect(upTo: context.maxUploadSize))
-        let view = RequestSnapshot(request: request, context: context, body: body)
-        let call = CallContext(runtime: runtime, tenant: context.tenantID, logger: context.logger)
+        // A GET or HEAD without a declared body has none to read.
+        let hasBody = !([.get, .head].contains(request.method) && request.headers[.contentLength] == nil && request.headers[.transferEncoding] == nil)
+        let body = hasBody ? Array(buffer: try await request.body.collect(upTo: context.maxUploadSize)) : []
+        let inline = runtime.inlineHandlers
+        let call = CallContext(runtime: runtime, tenant: context.tenantID, logger: context.logger, inline: inline)
         let builder = ResponseBuilder()
         let errorBox = ErrorBox()
         let state = self.state
-        let status = try await runtime.run {
+        let status: plinth_status
+        if inline {
+            // Straight from the request, no copy to hand to another thread.
             let arena = Arena()
-            var cRequest = view.cRequest(arena)
-            return withExtendedLifetime((arena, call, builder, errorBox)) {
-                handler.function(state.raw, call.pointer, &cRequest, builder.pointer, errorBox.pointer)
+            var cRequest = RequestSnapshot.cRequest(request: request, context: context, body: body, arena: arena)
+            status = withExtendedLifetime((arena, call, builder, errorBox)) {
+                runtime.serial.map { lock in lock.withLock { handler.function(state.raw, call.pointer, &cRequest, builder.pointer, errorBox.pointer) } }
+                    ?? handler.function(state.raw, call.pointer, &cRequest, builder.pointer, errorBox.pointer)
+            }
+        } else {
+            let view = RequestSnapshot(request: request, context: context, body: body)
+            status = try await runtime.run {
+                let arena = Arena()
+                var cRequest = view.cRequest(arena)
+                return withExtendedLifetime((arena, call, builder, errorBox)) {
+                    handler.function(state.raw, call.pointer, &cRequest, builder.pointer, errorBox.pointer)
+                }
             }
         }
         let built = builder.state.withLock { $0 }
@@ -143,9 +157,39 @@ struct RequestSnapshot: Sendable {
         query = request.uri.query ?? ""
         self.body = body
         headers = request.headers.map { ($0.name.canonicalName, $0.value) }
-        parameters = context.parameters.map { (String($0.key), String($0.value).removingPercentEncoding ?? String($0.value)) }
+        parameters = context.parameters.map { parameter in
+            let value = String(parameter.value)
+            return (String(parameter.key), value.contains("%") ? value.removingPercentEncoding ?? value : value)
+        }
         tenant = context.tenantID ?? ""
         subject = context.identity?.subject ?? ""
+    }
+
+    /// The C view of a request read in place, for handlers that run on the request's own thread;
+    /// every pointer in it lives in `arena`.
+    static func cRequest(request: Request, context: PlinthRequestContext, body: [UInt8], arena: Arena) -> plinth_request {
+        var headerNames: [plinth_bytes] = []
+        var headerValues: [plinth_bytes] = []
+        headerNames.reserveCapacity(request.headers.count)
+        headerValues.reserveCapacity(request.headers.count)
+        for field in request.headers {
+            headerNames.append(arena.bytes(field.name.canonicalName))
+            headerValues.append(arena.bytes(field.value))
+        }
+        var paramNames: [plinth_bytes] = []
+        var paramValues: [plinth_bytes] = []
+        for parameter in context.parameters {
+            let value = String(parameter.value)
+            paramNames.append(arena.bytes(String(parameter.key)))
+            paramValues.append(arena.bytes(value.contains("%") ? value.removingPercentEncoding ?? value : value))
+        }
+        return plinth_request(
+            struct_size: UInt32(MemoryLayout<plinth_request>.size),
+            method: arena.bytes(request.method.rawValue), path: arena.bytes(request.uri.path), query: arena.bytes(request.uri.query ?? ""), body: arena.bytes(body),
+            header_names: arena.array(headerNames), header_values: arena.array(headerValues), header_count: headerNames.count,
+            param_names: arena.array(paramNames), param_values: arena.array(paramValues), param_count: paramNames.count,
+            tenant: arena.bytes(context.tenantID ?? ""), subject: arena.bytes(context.identity?.subject ?? "")
+        )
     }
 
     /// The C view; every pointer in it lives in `arena`.

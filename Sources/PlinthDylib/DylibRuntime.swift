@@ -15,6 +15,8 @@ struct DylibRuntime: Sendable {
     let threadSafe: Bool
     /// Held around every call into a plugin that is not thread-safe.
     let serial: NIOLock?
+    /// Route handlers run on the calling task's thread (PLINTH_PLUGIN_INLINE_HANDLERS).
+    let inlineHandlers: Bool
 
     /// Threads that run plugin code: never the network event loops, never Swift's cooperative
     /// pool (plugin code blocks, on the database among other things). `PLINTH_PLUGIN_THREADS`,
@@ -27,9 +29,14 @@ struct DylibRuntime: Sendable {
     }()
 
     /// Runs `body` (which calls into the plugin) on a worker thread, one at a time unless the
-    /// plugin is thread-safe.
-    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    /// plugin is thread-safe; `inline` runs it on the calling thread (a handler that promised not
+    /// to block), which spares the two thread switches of the worker hand-off.
+    func run<T: Sendable>(inline: Bool = false, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         let serial = self.serial
+        if inline {
+            if let serial { return try serial.withLock { try body() } }
+            return try body()
+        }
         return try await Self.pool.runIfActive {
             if let serial { return try serial.withLock { try body() } }
             return try body()

@@ -100,6 +100,7 @@ enum HostAPI {
     static func dbQuery(_ call: OpaquePointer?, _ sql: plinth_bytes, _ params: UnsafePointer<plinth_param>?, _ count: Int, _ onRow: plinth_row_fn?,
                         _ user: UnsafeMutableRawPointer?, _ errorBox: OpaquePointer?) -> plinth_status {
         guard let context = CallContext.from(call) else { return fail(errorBox, "db_query needs the call it is made in") }
+        if context.inline { return refuseBlocking(context, "db_query", errorBox) }
         let text = sql.string
         let values = PluginSQL.values(params, count)
         let database = context.runtime.database
@@ -128,8 +129,17 @@ enum HostAPI {
         return PLINTH_OK
     }
 
+    /// A handler of a PLINTH_PLUGIN_INLINE_HANDLERS plugin runs on a request thread, which must
+    /// not wait for the database.
+    static func refuseBlocking(_ context: CallContext, _ function: String, _ errorBox: OpaquePointer?) -> plinth_status {
+        let message = "plugin '\(context.runtime.name)' declared PLINTH_PLUGIN_INLINE_HANDLERS, so its handlers may not call \(function); drop the flag or do this in a hook"
+        context.logger.error("\(message)")
+        return fail(errorBox, message)
+    }
+
     static func emitEvent(_ call: OpaquePointer?, _ name: plinth_bytes, _ payload: plinth_bytes, _ errorBox: OpaquePointer?) -> plinth_status {
         guard let context = CallContext.from(call) else { return fail(errorBox, "emit_event needs the call it is made in") }
+        if context.inline { return refuseBlocking(context, "emit_event", errorBox) }
         let event = name.string, body = payload.string
         let plugin = context.runtime.name
         guard event.hasPrefix(plugin + "."), event.count > plugin.count + 1 else { return fail(errorBox, "event names start with '\(plugin).'") }

@@ -12,4 +12,6 @@ struct LoadedLibrary: @unchecked Sendable {
     let version: String
     let description: String
     var threadSafe: Bool { descriptor.pointee.flags & UInt32(PLINTH_PLUGIN_THREAD_SAFE) != 0 }
+    /// Handlers promise not to block (PLINTH_PLUGIN_INLINE_HANDLERS).
+    var inlineHandlers: Bool { descriptor.pointee.flags & UInt32(PLINTH_PLUGIN_INLINE_HANDLERS) != 0 }
 }

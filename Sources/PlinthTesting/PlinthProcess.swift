@@ -127,3 +127,11 @@ final class SharedText: Sendable {
     func append(_ text: String) { value.withLock { $0 += text } }
     var text: String { value.withLock { $0 } }
 }
+
+/// Runs blocking work (a child process, a synchronous read) on a Dispatch thread, so that it
+/// does not hold one of the few threads of Swift's cooperative pool that the tests share.
+public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}

@@ -26,6 +26,7 @@ import Testing
             (["BCRYPT_ROUNDS": "40"], "BCRYPT_ROUNDS"),
             (["JWT_ACCESS_EXPIRY": "86400"], "JWT_ACCESS_EXPIRY must be at most 3600"),
             (["SMTP_HOST": "mail.example", "SMTP_USER": "me"], "SMTP_PASS is required when SMTP_USER is set"),
+            (["PLINTH_AUTH_PASSWORD_BLOCKLIST": "/no/such/file"], "PLINTH_AUTH_PASSWORD_BLOCKLIST cannot read '/no/such/file'"),
         ]
         for (env, expected) in cases {
             let message = try await Self.startupError(env)

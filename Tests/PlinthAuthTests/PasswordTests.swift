@@ -22,6 +22,19 @@ import Testing
         }
     }
 
+    @Test(arguments: TestBackend.all)
+    func anOperatorBlocklistIsRefusedToo(backend: TestBackend) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data("Winter2024!\nhunter2hunter2\n".utf8).write(to: URL(fileURLWithPath: folder + "/breached.txt"))
+        try await AuthHarness.run(backend: backend, environment: ["PLINTH_AUTH_PASSWORD_BLOCKLIST": folder + "/breached.txt"]) { client, _ in
+            let refused = try await client.post("/api/auth/register", ["email": "ann@example.com", "password": "winter2024!"])
+            #expect(refused.status == 422)
+            #expect(refused.problem == "weak-password")
+            #expect(try await client.post("/api/auth/register", ["email": "ann@example.com", "password": "Spring2031?"]).status == 202)
+        }
+    }
+
     @Test func passwordsSharingTheFirst72BytesDoNotVerifyEachOther() async throws {
         let hasher = PasswordHasher(rounds: 4)
         let prefix = String(repeating: "a", count: 72)

@@ -66,6 +66,24 @@ import Testing
         }
     }
 
+    /// Checklist 71: views run as the caller and no function runs as its owner, so neither can
+    /// step around the policies. (Auth has neither today; this fails when one is added carelessly.)
+    @Test(arguments: TestBackend.postgresOnly)
+    func noViewOrFunctionBypassesTheRowPolicies(backend: TestBackend) async throws {
+        try await Self.withAppRole(backend) { _, kernel, _ in
+            let sql = kernel.database.sql
+            let views = try await sql.raw("""
+                SELECT c.relname FROM pg_class c WHERE c.relkind IN ('v', 'm') AND c.relnamespace = current_schema()::regnamespace
+                  AND NOT COALESCE('security_invoker=true' = ANY (c.reloptions), false)
+                """).all()
+            #expect(views.isEmpty)
+            let definers = try await sql.raw("""
+                SELECT p.proname FROM pg_proc p WHERE p.prosecdef AND p.pronamespace = current_schema()::regnamespace
+                """).all()
+            #expect(definers.isEmpty)
+        }
+    }
+
     @Test(arguments: TestBackend.postgresOnly)
     func rowsAreVisibleOnlyInTheirTenantsTransaction(backend: TestBackend) async throws {
         try await Self.withAppRole(backend) { client, kernel, _ in

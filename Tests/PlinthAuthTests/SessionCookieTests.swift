@@ -121,13 +121,18 @@ import Testing
             #expect(items.count == 2)
             #expect(items.filter { $0["current"] as? Bool == true }.count == 1)
             let browser = try #require(items.first { $0["mode"] as? String == "cookie" }?["id"] as? String)
-            #expect(try await client.call(.delete, "/api/auth/sessions/\(browser)", headers: ann.bearer).status == 204)
+            // Ending a session takes the password again.
+            let without = try await client.call(.delete, "/api/auth/sessions/\(browser)", headers: ann.bearer)
+            #expect(without.status == 403)
+            #expect(without.problem == "reauthentication-required")
+            #expect(try await client.call(.delete, "/api/auth/sessions/\(browser)", json: ["password": "not it at all"], headers: ann.bearer).status == 403)
+            #expect(try await client.call(.delete, "/api/auth/sessions/\(browser)", json: ["password": AuthHarness.password], headers: ann.bearer).status == 204)
             #expect(try await client.get("/api/auth/me", headers: ["cookie": "__Host-plinth_session=\(session)"]).status == 401)
-            #expect(try await client.call(.delete, "/api/auth/sessions/\(browser)", headers: ann.bearer).status == 404)
+            #expect(try await client.call(.delete, "/api/auth/sessions/\(browser)", json: ["password": AuthHarness.password], headers: ann.bearer).status == 404)
             // Someone else's session id is not found either.
             let bob = try await client.signUp("bob@example.com")
             let own = try #require((try await client.get("/api/auth/sessions", headers: ann.bearer).json["items"] as? [[String: Any]])?.first?["id"] as? String)
-            #expect(try await client.call(.delete, "/api/auth/sessions/\(own)", headers: bob.bearer).status == 404)
+            #expect(try await client.call(.delete, "/api/auth/sessions/\(own)", json: ["password": AuthHarness.password], headers: bob.bearer).status == 404)
         }
     }
 

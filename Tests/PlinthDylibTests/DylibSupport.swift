@@ -8,7 +8,11 @@ enum Dylib {
     static let fixture = root + "/Tests/PlinthDylibTests/Fixtures/fault.c"
 
     /// `cc -shared -fPIC -I <header folder> <sources> -o <output> <arguments>`.
-    static func compile(_ sources: [String], to output: String, _ arguments: [String] = []) throws {
+    static func compile(_ sources: [String], to output: String, _ arguments: [String] = []) async throws {
+        try await offPool { try compileBlocking(sources, to: output, arguments) }
+    }
+
+    static func compileBlocking(_ sources: [String], to output: String, _ arguments: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["cc", "-shared", "-fPIC", "-Wall", "-Werror", "-I", header] + sources + ["-o", output] + arguments
@@ -21,8 +25,8 @@ enum Dylib {
     }
 
     /// The fault fixture built with `defines` (`FAULT_BAD_MAGIC`, `PLUGIN_NAME="x"`) into `folder/name`.
-    static func fixture(_ folder: String, _ name: String, _ defines: [String] = []) throws {
-        try compile([fixture], to: folder + "/" + name, defines.map { "-D" + $0 })
+    static func fixture(_ folder: String, _ name: String, _ defines: [String] = []) async throws {
+        try await compile([fixture], to: folder + "/" + name, defines.map { "-D" + $0 })
     }
 
     /// A plugin folder inside a fresh working folder: (working folder, plugin folder).

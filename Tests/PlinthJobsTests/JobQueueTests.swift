@@ -119,7 +119,9 @@ import Testing
     func cancelledJobsNeverRunAndTimeoutsFail(backend: TestBackend) async throws {
         try await TestKernel.run(plugins: Self.plugins, backend: backend, environment: Self.fast) { kernel in
             let queue = try kernel.services.require(JobQueue.self, by: "test", dependencies: [])
-            let waiting = try await queue.enqueue("fixture.record", payload: JobsFixturePlugin.Payload(tag: "cancelled"), options: EnqueueOptions(runAt: Date().addingTimeInterval(1)))
+            // Due in 5 s: long enough that a loaded machine still cancels it first.
+            let enqueued = ContinuousClock.now
+            let waiting = try await queue.enqueue("fixture.record", payload: JobsFixturePlugin.Payload(tag: "cancelled"), options: EnqueueOptions(runAt: Date().addingTimeInterval(5)))
             let cancelled = try await queue.cancel(waiting.id)
             #expect(cancelled.state == .cancelled)
             await #expect(throws: JobQueueError.invalidState(id: waiting.id, state: .cancelled, action: "cancelled")) { _ = try await queue.cancel(waiting.id) }
@@ -127,7 +129,9 @@ import Testing
             let slow = try await queue.enqueue("fixture.sleep", payload: JobsFixturePlugin.Payload(tag: "slow", ms: 10_000), options: EnqueueOptions(maxAttempts: 1))
             try await Self.eventually("the slow job timed out") { try await queue.job(slow.id)?.state == .dead }
             #expect(try await queue.job(slow.id)?.lastError == "timed out after 2.0 s")
-            try await Task.sleep(for: .milliseconds(1200))
+            // Past its due time, with room for a worker to have claimed it.
+            let waited = ContinuousClock.now - enqueued
+            if waited < .milliseconds(6500) { try await Task.sleep(for: .milliseconds(6500) - waited) }
             #expect(try await Self.effects(kernel, tag: "cancelled").isEmpty)
         }
     }

@@ -52,7 +52,7 @@ public final class AuthService: Sendable {
         apiKeys = APIKeys(database: database, clock: clock, defaultLifetime: configuration.apiKeyExpiry, hourlyLimit: configuration.apiKeyRateLimit)
         tenants = Tenants(database: database, clock: clock)
         passwords = PasswordHasher(rounds: configuration.bcryptRounds)
-        policy = PasswordPolicy(minLength: configuration.passwordMinLength, maxLength: configuration.passwordMaxLength)
+        policy = PasswordPolicy(minLength: configuration.passwordMinLength, maxLength: configuration.passwordMaxLength, blocklist: configuration.passwordBlocklist)
         self.mailer = mailer
     }
 

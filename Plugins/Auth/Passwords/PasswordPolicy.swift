@@ -6,6 +6,8 @@ import PlinthKernel
 struct PasswordPolicy: Sendable {
     let minLength: Int
     let maxLength: Int
+    /// Lower-cased passwords refused besides ``common`` (`PLINTH_AUTH_PASSWORD_BLOCKLIST`).
+    var blocklist: Set<String> = []
 
     /// - Throws: a 422 problem naming the rule, with `field` set to `field`.
     func check(_ password: String, field: String = "password") throws {
@@ -16,7 +18,7 @@ struct PasswordPolicy: Sendable {
         if length > maxLength {
             throw Problem(.unprocessableContent, type: "weak-password", detail: "\(field) must be at most \(maxLength) characters", extensions: ["field": field])
         }
-        if Self.common.contains(password.lowercased()) {
+        if Self.common.contains(password.lowercased()) || blocklist.contains(password.lowercased()) {
             throw Problem(.unprocessableContent, type: "weak-password", detail: "\(field) is one of the most commonly used passwords; choose another", extensions: ["field": field])
         }
     }

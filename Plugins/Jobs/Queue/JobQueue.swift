@@ -73,11 +73,16 @@ public final class JobQueue: Sendable {
     public func enqueue(_ type: String, json: String, options: EnqueueOptions = .init()) async throws -> Enqueued {
         let now = clock.now
         let maxAttempts = options.maxAttempts ?? settings.maxAttempts
-        let result = try await store.insert(type: type, payload: json, options: options, maxAttempts: maxAttempts, now: now)
-        if result.inserted {
-            // The event goes first: a woken worker's `running` must not overtake `available`.
-            try await events.publish(JobEvent(id: result.id, type: type, state: .available, attempt: 0, tenant: options.tenant, error: nil, at: now))
-            try await database.notify(channel: JobEventHub.wakeChannel, payload: type)
+        // Row and notifications commit together: no worker can see the job (and announce it
+        // `running`) before `available` is on its way. Inside a caller's transaction, both wait
+        // for its commit.
+        let result = try await database.transaction { _ in
+            let result = try await store.insert(type: type, payload: json, options: options, maxAttempts: maxAttempts, now: now)
+            if result.inserted {
+                try await events.publish(JobEvent(id: result.id, type: type, state: .available, attempt: 0, tenant: options.tenant, error: nil, at: now))
+                try await database.notify(channel: JobEventHub.wakeChannel, payload: type)
+            }
+            return result
         }
         return Enqueued(id: result.id, duplicate: !result.inserted)
     }

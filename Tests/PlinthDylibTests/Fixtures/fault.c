@@ -46,6 +46,16 @@ static plinth_status ok(void *state, plinth_call *call, const plinth_request *re
     return PLINTH_OK;
 }
 
+#ifdef INLINE
+/* Breaks the inline promise: the host must refuse the query. */
+static plinth_status query(void *state, plinth_call *call, const plinth_request *request, plinth_response *response, plinth_error *error) {
+    (void)state; (void)request;
+    if (host->db_query(call, plinth_str("SELECT 1"), 0, 0, 0, 0, error) != PLINTH_OK) return PLINTH_ERR;
+    host->response_status(response, 200);
+    return PLINTH_OK;
+}
+#endif
+
 static plinth_status init(const plinth_host_api *api, plinth_host_ctx *ctx, void **state, plinth_error *error) {
     (void)state;
     host = api;
@@ -65,6 +75,9 @@ static plinth_status init(const plinth_host_api *api, plinth_host_ctx *ctx, void
 #endif
 #ifdef CONCURRENCY
     if (api->register_route(ctx, plinth_str("GET"), plinth_str("slow"), slow, error) != PLINTH_OK) return PLINTH_ERR;
+#endif
+#ifdef INLINE
+    if (api->register_route(ctx, plinth_str("GET"), plinth_str("query"), query, error) != PLINTH_OK) return PLINTH_ERR;
 #endif
 #ifdef ROUTE
     return api->register_route(ctx, plinth_str(ROUTE_METHOD), plinth_str(ROUTE), ok, error);
@@ -94,7 +107,9 @@ static const plinth_plugin_descriptor descriptor = {
 #else
     .abi_minor = PLINTH_ABI_MINOR,
 #endif
-#ifdef THREAD_SAFE
+#if defined(INLINE)
+    .flags = PLINTH_PLUGIN_THREAD_SAFE | PLINTH_PLUGIN_INLINE_HANDLERS,
+#elif defined(THREAD_SAFE)
     .flags = PLINTH_PLUGIN_THREAD_SAFE,
 #else
     .flags = 0,

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import PlinthKernel
+import PlinthTesting
 @testable import PlinthStorage
 
 /// The storage drivers a test runs against: local disk always; S3 when
@@ -99,14 +100,6 @@ func testBytes(_ count: Int, seed: UInt64 = 0x9E3779B97F4A7C15) -> [UInt8] {
         withUnsafeBytes(of: state) { out.append(contentsOf: $0.prefix(count - out.count)) }
     }
     return out
-}
-
-/// Runs blocking work (a child process, a large file) on a Dispatch thread: the cooperative
-/// pool has one thread per core, and blocking it stalls every other test's timers.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-    }
 }
 
 /// Runs a Python helper from Tests/PlinthStorageTests/Scripts with JSON on stdin; returns stdout.
