@@ -113,7 +113,18 @@ public func temporaryFolder() throws -> String {
 
 /// GET `url` over a real connection; returns status, body and headers.
 public func httpGet(_ url: String, headers: [String: String] = [:]) async throws -> (status: Int, body: String, headers: [String: String]) {
+    try await httpRequest("GET", url, body: nil, headers: headers)
+}
+
+/// POST `body` to `url` over a real connection; returns status, body and headers.
+public func httpPost(_ url: String, body: String, headers: [String: String] = [:]) async throws -> (status: Int, body: String, headers: [String: String]) {
+    try await httpRequest("POST", url, body: Data(body.utf8), headers: headers)
+}
+
+func httpRequest(_ method: String, _ url: String, body: Data?, headers: [String: String]) async throws -> (status: Int, body: String, headers: [String: String]) {
     var request = URLRequest(url: URL(string: url)!)
+    request.httpMethod = method
+    request.httpBody = body
     for (key, value) in headers { request.setValue(value, forHTTPHeaderField: key) }
     let (data, response) = try await URLSession.shared.data(for: request)
     let http = response as! HTTPURLResponse

@@ -55,6 +55,30 @@ import Testing
         try await drop()
     }
 
+    /// db_query runs inside the caller's verified tenant (row level security reads it).
+    @Test(arguments: TestBackend.postgresOnly)
+    func queriesRunInTheCallersTenant(backend: TestBackend) async throws {
+        let (folder, plugins) = try Dylib.folders()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await Dylib.fixture(plugins, "tenant.so", ["TENANT"])
+        let (environment, drop) = try await ProcessDatabase.make(backend, folder: folder + "/data")
+        let (server, url) = try await Dylib.serve(folder, environment)
+        #expect(try await httpGet(url + "/api/fixture/tenant").body == "")
+        let json = ["content-type": "application/json"]
+        _ = try await httpPost(url + "/api/auth/register", body: #"{"email":"ann@example.com","password":"correct horse battery"}"#, headers: json)
+        let login = try await httpPost(url + "/api/auth/login", body: #"{"email":"ann@example.com","password":"correct horse battery"}"#, headers: json)
+        let token = try #require((try JSONSerialization.jsonObject(with: Data(login.body.utf8)) as? [String: Any])?["accessToken"] as? String)
+        let bearer = ["authorization": "Bearer \(token)"]
+        let created = try await httpPost(url + "/api/tenants", body: #"{"name":"Acme"}"#, headers: json.merging(bearer) { $1 })
+        let tenant = try #require((try JSONSerialization.jsonObject(with: Data(created.body.utf8)) as? [String: Any])?["tenant"] as? String)
+        #expect(try await httpGet(url + "/api/fixture/tenant", headers: bearer.merging(["x-tenant-id": tenant]) { $1 }).body == tenant)
+        // A tenant the caller does not belong to never reaches the plugin.
+        #expect(try await httpGet(url + "/api/fixture/tenant", headers: bearer.merging(["x-tenant-id": "someone-else"]) { $1 }).status == 403)
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
+        try await drop()
+    }
+
     @Test func inlineHandlersAnswerButMayNotBlock() async throws {
         let (folder, plugins) = try Dylib.folders()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -46,6 +46,25 @@ static plinth_status ok(void *state, plinth_call *call, const plinth_request *re
     return PLINTH_OK;
 }
 
+#ifdef TENANT
+#include <stdio.h>
+static plinth_status copy_value(void *user, const plinth_row *row) {
+    plinth_value_type type;
+    plinth_bytes value = host->row_column(row, 0, &type);
+    snprintf((char *)user, 128, "%.*s", (int)value.len, (const char *)value.ptr);
+    return PLINTH_OK;
+}
+/* Answers the tenant the database session is scoped to, as PostgreSQL sees it. */
+static plinth_status tenant(void *state, plinth_call *call, const plinth_request *request, plinth_response *response, plinth_error *error) {
+    (void)state; (void)request;
+    char value[128] = "";
+    if (host->db_query(call, plinth_str("SELECT COALESCE(current_setting('app.current_tenant', true), '') AS t"), 0, 0, copy_value, value, error) != PLINTH_OK) return PLINTH_ERR;
+    host->response_status(response, 200);
+    host->response_body(response, plinth_str(value));
+    return PLINTH_OK;
+}
+#endif
+
 #ifdef INLINE
 /* Breaks the inline promise: the host must refuse the query. */
 static plinth_status query(void *state, plinth_call *call, const plinth_request *request, plinth_response *response, plinth_error *error) {
@@ -78,6 +97,9 @@ static plinth_status init(const plinth_host_api *api, plinth_host_ctx *ctx, void
 #endif
 #ifdef INLINE
     if (api->register_route(ctx, plinth_str("GET"), plinth_str("query"), query, error) != PLINTH_OK) return PLINTH_ERR;
+#endif
+#ifdef TENANT
+    if (api->register_route(ctx, plinth_str("GET"), plinth_str("tenant"), tenant, error) != PLINTH_OK) return PLINTH_ERR;
 #endif
 #ifdef ROUTE
     return api->register_route(ctx, plinth_str(ROUTE_METHOD), plinth_str(ROUTE), ok, error);
