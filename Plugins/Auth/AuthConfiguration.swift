@@ -54,11 +54,10 @@ public struct AuthConfiguration: Sendable {
     /// `PLINTH_AUTH_APP_URL`: where links in mails point (`/reset-password?token=...`).
     /// Default `CLIENT_URL`, else `API_BASE_URL`.
     public var appURL: String
-    public var production: Bool
 
     public static func load(_ config: PluginConfig, kernel: KernelSettings) throws -> AuthConfiguration {
         let env = config.environment
-        var c = AuthConfiguration(issuer: kernel.apiBaseURL, bcryptRounds: kernel.isProduction ? 12 : 10, appURL: kernel.apiBaseURL, production: kernel.isProduction)
+        var c = AuthConfiguration(issuer: kernel.apiBaseURL, bcryptRounds: kernel.isProduction ? 12 : 10, appURL: kernel.apiBaseURL)
         c.jwtSecret = env.string("JWT_SECRET", secret: true)
         c.refreshSecret = env.string("JWT_REFRESH_SECRET", secret: true)
         for (key, value) in [("JWT_SECRET", c.jwtSecret), ("JWT_REFRESH_SECRET", c.refreshSecret)] {

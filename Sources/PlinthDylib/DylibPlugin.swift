@@ -34,7 +34,7 @@ struct DylibPlugin: PluginLifecycle {
         return DylibPlugin(
             library: library, state: PluginState(raw: raw), routeList: staging.routes, migrationList: staging.migrations, hooks: staging.hooks,
             runtime: DylibRuntime(name: library.name, database: context.database, events: context.events, logger: context.logger,
-                                  threadSafe: library.threadSafe, serial: library.threadSafe ? nil : NIOLock(), inlineHandlers: library.inlineHandlers)
+                                  serial: library.threadSafe ? nil : NIOLock(), inlineHandlers: library.inlineHandlers)
         )
     }
 

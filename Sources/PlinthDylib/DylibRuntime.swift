@@ -12,7 +12,6 @@ struct DylibRuntime: Sendable {
     let database: Database
     let events: EventBus
     let logger: Logger
-    let threadSafe: Bool
     /// Held around every call into a plugin that is not thread-safe.
     let serial: NIOLock?
     /// Route handlers run on the calling task's thread (PLINTH_PLUGIN_INLINE_HANDLERS).

@@ -91,11 +91,6 @@ struct UserStore: Sendable {
         try await (sql ?? database.sql).raw("UPDATE auth_users SET email_verified_at = COALESCE(email_verified_at, \(bind: now)), updated_at = \(bind: now) WHERE id = \(bind: user)").run()
     }
 
-    /// Whether `user` exists and is not disabled.
-    func isActive(_ user: String) async throws -> Bool {
-        try await database.sql.raw("SELECT 1 AS active FROM auth_users WHERE id = \(bind: user) AND disabled_at IS NULL").first() != nil
-    }
-
     func setDisabled(user: String, _ disabled: Bool) async throws {
         let now = clock.now.timeIntervalSince1970
         try await database.sql.raw("UPDATE auth_users SET disabled_at = \(bind: disabled ? now : nil), updated_at = \(bind: now) WHERE id = \(bind: user)").run()

@@ -81,7 +81,7 @@ struct AuthAuthenticator: RequestAuthenticator {
         }
         do {
             let claims = try await service.access.verify(String(parts[1]))
-            guard try await service.refresh.isLive(family: claims.sid, user: claims.sub.value), try await service.users.isActive(claims.sub.value) else {
+            guard try await service.refresh.isLive(family: claims.sid, user: claims.sub.value) else {
                 context.authenticationProblem = AccessTokens.invalid("this sign-in has ended; sign in again")
                 return nil
             }
@@ -94,8 +94,7 @@ struct AuthAuthenticator: RequestAuthenticator {
 
     private func session(_ subject: String, request: Request, context: inout PlinthRequestContext) async throws -> PlinthIdentity? {
         let session = context.session
-        guard let signIn = session[Self.signInKey], try await service.refresh.isLive(family: signIn, user: subject),
-              try await service.users.isActive(subject) else {
+        guard let signIn = session[Self.signInKey], try await service.refresh.isLive(family: signIn, user: subject) else {
             // Signed out elsewhere (sessions list, password change): end the browser session too.
             session.invalidate()
             context.authenticationProblem = Problem(.unauthorized, type: "unauthenticated", detail: "this sign-in has ended; sign in again")

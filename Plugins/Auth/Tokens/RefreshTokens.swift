@@ -126,12 +126,14 @@ struct RefreshTokens: Sendable {
         return (try row.decode(column: "family_id", as: String.self), try row.decode(column: "user_id", as: String.self))
     }
 
-    /// Whether sign-in `family` of `user` is still live (not revoked, not past its absolute expiry).
+    /// Whether sign-in `family` of `user` is still live (not revoked, not past its absolute
+    /// expiry) and its account not disabled: one query per authenticated request.
     func isLive(family: String, user: String) async throws -> Bool {
         let now = clock.now.timeIntervalSince1970
         return try await database.sql.raw("""
-            SELECT 1 AS live FROM auth_refresh_tokens
-            WHERE family_id = \(bind: family) AND user_id = \(bind: user) AND revoked_at IS NULL AND family_expires_at > \(bind: now) LIMIT 1
+            SELECT 1 AS live FROM auth_refresh_tokens t JOIN auth_users u ON u.id = t.user_id
+            WHERE t.family_id = \(bind: family) AND t.user_id = \(bind: user) AND t.revoked_at IS NULL AND t.family_expires_at > \(bind: now)
+              AND u.disabled_at IS NULL LIMIT 1
             """).first() != nil
     }
 

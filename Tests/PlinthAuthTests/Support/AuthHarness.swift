@@ -150,9 +150,4 @@ enum AuthHarness {
         let token = text.range(of: "token=").map { String(text[$0.upperBound...].prefix { $0.isHexDigit }) }
         return (text, token)
     }
-
-    static func mailCount(_ kernel: KernelParts) -> Int {
-        let folder = (kernel.configuration.dataDirectory as NSString).appendingPathComponent("mail-outbox")
-        return (try? FileManager.default.contentsOfDirectory(atPath: folder).count) ?? 0
-    }
 }
