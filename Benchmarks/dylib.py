@@ -10,9 +10,9 @@ handlers may block on the database). Prints medians and ratios (target >= 0.9).
 
 Usage: scripts/bench dylib  (or Benchmarks/dylib.py --bin .build/release)
 """
-import argparse, os, statistics, subprocess, sys, tempfile
+import argparse, os, subprocess, sys, tempfile
 from benchlib import free_port, wait_ready
-from kernel import wrk, start, stop
+from kernel import alternate, report, start, stop
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -39,19 +39,11 @@ def main():
             "C, worker": f"http://127.0.0.1:{port}/api/bench_pool/greet/ann"}
     try:
         wait_ready(f"http://127.0.0.1:{port}/ready")
-        for url in urls.values():
-            wrk(url, 2, args.connections)
-        results = {name: [] for name in urls}
-        for _ in range(args.rounds):
-            for name, url in urls.items():
-                results[name].append(wrk(url, args.seconds, args.connections))
+        results, med = alternate(urls, args.rounds, args.seconds, args.connections)
     finally:
         stop(proc)
-    med = {k: statistics.median(r[0] for r in v) for k, v in results.items()}
     print(f"shared-object route vs in-process ({args.rounds} rounds x {args.seconds}s, {args.connections} connections, wrk 1 thread, one server)")
-    for k in urls:
-        rounds = ", ".join(f"{r[0]:.0f}" for r in results[k])
-        print(f"  {k:10s} median {med[k]:9.0f} req/s   rounds [{rounds}]   last p50 {results[k][-1][1]} p99 {results[k][-1][2]}")
+    report(results, med, width=10)
     print(f"  ratio C plugin (inline handlers)/in-process: {med['C plugin'] / med['in-process']:.3f}   (target >= 0.9)")
     print(f"  ratio C plugin (worker threads)/in-process:  {med['C, worker'] / med['in-process']:.3f}")
 

@@ -29,6 +29,24 @@ def wrk(url, seconds, connections, threads=1):
     return rps, p50, p99
 
 
+def alternate(urls, rounds, seconds, connections):
+    """wrk on each of `urls` (name -> url) after a 2 s warm-up, in alternating rounds so that
+    machine noise hits every side alike; returns name -> [(rps, p50, p99)] and name -> median rps."""
+    for url in urls.values():
+        wrk(url, 2, connections)
+    results = {name: [] for name in urls}
+    for _ in range(rounds):
+        for name, url in urls.items():
+            results[name].append(wrk(url, seconds, connections))
+    return results, {k: statistics.median(r[0] for r in v) for k, v in results.items()}
+
+
+def report(results, medians, width=7):
+    for k, runs in results.items():
+        rounds = ", ".join(f"{r[0]:.0f}" for r in runs)
+        print(f"  {k:{width}s} median {medians[k]:9.0f} req/s   rounds [{rounds}]   last p50 {runs[-1][1]} p99 {runs[-1][2]}")
+
+
 def start(cmd, env, cwd):
     return subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -77,20 +95,12 @@ def main():
             ports[name] = free_port()
             procs.append(start(cmd + [str(ports[name])], server_env, work))
             wait_ready(f"http://127.0.0.1:{ports[name]}{probe}")
-        for port in ports.values():  # warm-up
-            wrk(f"http://127.0.0.1:{port}/hello", 2, args.connections)
-        results = {name: [] for name in servers}
-        for _ in range(args.rounds):
-            for name, port in ports.items():
-                results[name].append(wrk(f"http://127.0.0.1:{port}/hello", args.seconds, args.connections))
+        results, med = alternate({name: f"http://127.0.0.1:{port}/hello" for name, port in ports.items()}, args.rounds, args.seconds, args.connections)
     finally:
         for proc in procs:
             stop(proc)
-    med = {k: statistics.median(r[0] for r in v) for k, v in results.items()}
     print(f"throughput ({args.rounds} rounds x {args.seconds}s, {args.connections} connections, wrk 1 thread)")
-    for k in servers:
-        rounds = ", ".join(f"{r[0]:.0f}" for r in results[k])
-        print(f"  {k:7s} median {med[k]:9.0f} req/s   rounds [{rounds}]   last p50 {results[k][-1][1]} p99 {results[k][-1][2]}")
+    report(results, med)
     print(f"  ratio kernel/bare: {med['kernel'] / med['bare']:.3f}   (target >= 0.85)")
     print(f"  ratio quiet/bare:  {med['quiet'] / med['bare']:.3f}   (kernel without the access-log line)")
 
