@@ -2,7 +2,8 @@
 """Jobs benchmark, side by side in one run against the same throwaway PostgreSQL server (each
 contender gets its own fresh database on it):
 
-1. Drain throughput: N no-op jobs (default 50,000) already in the queue, drained by
+1. Drain throughput: N no-op jobs (default 50,000) already in the queue, drained in --rounds
+   (default 3) alternating rounds (procrastinate once: it takes minutes), medians reported, by
    a. `plinth serve` (release build; PLINTH_JOBS_CONCURRENCY = PLINTH_JOBS_BATCH = --concurrency).
       The jobs are inserted in one transaction that also sends the NOTIFY the kernel sends on
       enqueue (channel `plinth_jobs_wake`), so the idle worker wakes at commit; timed from the
@@ -38,6 +39,8 @@ from benchlib import free_port, wait_ready
 
 PACKAGES = [("pgqueuer", "pgqueuer"), ("procrastinate", "procrastinate"), ("psycopg", "psycopg[binary]"), ("asyncpg", "asyncpg")]
 CONTENDERS = ["plinth", "pgqueuer", "procrastinate", "ceiling"]
+# Run in every round; procrastinate is two orders of magnitude slower and runs once.
+REPEATED = {"plinth", "pgqueuer", "ceiling"}
 PLINTH_TYPE = "jobs.noop"
 # The kernel names notification channels "<namespace>_<channel>" (Database+Notifications.swift);
 # the namespace is the configured schema, "plinth" when none is set (as with a plain DATABASE_URL).
@@ -170,7 +173,7 @@ def percentile(values, q):
 # Plinth
 
 
-def run_plinth(args, server_url, work, notes):
+def run_plinth(args, server_url, work, notes, latency=True):
     """Drain throughput and idle latency of `plinth serve`. Returns (drain result, latency result)."""
     import psycopg
     plinth = os.path.join(args.bin, "plinth")
@@ -188,7 +191,7 @@ def run_plinth(args, server_url, work, notes):
     log_path = os.path.join(work, "plinth-serve.log")
     log = open(log_path, "wb")
     proc = subprocess.Popen([plinth, "serve"], env=server_env, cwd=work, stdout=log, stderr=subprocess.STDOUT)
-    drain, latency = None, None
+    drain, measured = None, None
     try:
         wait_ready(f"http://127.0.0.1:{port}/ready", timeout=60.0, proc=proc)
         with psycopg.connect(url, autocommit=True) as conn:
@@ -223,8 +226,8 @@ def run_plinth(args, server_url, work, notes):
                                  "did not seem to wake the worker, which then started on its poll (every 10 s when idle)")
                 else:
                     notes.append(f"Plinth's worker was woken by the NOTIFY on '{PLINTH_WAKE_CHANNEL}' sent with the insert")
-            if drain.get("error") is None and proc.poll() is None:
-                latency = plinth_latency(args, conn, port)
+            if latency and drain.get("error") is None and proc.poll() is None:
+                measured = plinth_latency(args, conn, port)
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -234,22 +237,57 @@ def run_plinth(args, server_url, work, notes):
                 proc.kill()
                 proc.wait()
         log.close()
-        if drain is None or "error" in drain or (latency is not None and "error" in latency):
+        if drain is None or "error" in drain or (measured is not None and "error" in measured):
             text = tail(log_path)
             if text:
                 print(f"--- last lines of plinth serve's log ---\n{text}--- end ---", file=sys.stderr)
-    return drain, latency
+    return drain, measured
+
+
+def summarize(rounds):
+    """The median round (by jobs/s) of a contender, with every round's rate in its note; the
+    first error if any round failed."""
+    failed = [r for r in rounds if "error" in r]
+    if failed:
+        return failed[0]
+    ordered = sorted(rounds, key=lambda r: r["jobs_per_s"])
+    median = dict(ordered[len(ordered) // 2])
+    if len(rounds) > 1:
+        median["note"] = (median.get("note", "") + "; rounds " + ", ".join(f"{r['jobs_per_s']:,.0f}" for r in rounds) + " jobs/s").lstrip("; ")
+    return median
+
+
+def post_json(url, body, headers=None):
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    with urllib.request.urlopen(request, timeout=10) as r:
+        return json.loads(r.read() or b"{}")
+
+
+def sign_in(port):
+    """Headers of a tenant owner, as a user of the default plugin set (auth included) sends them."""
+    base = f"http://127.0.0.1:{port}/api"
+    account = {"email": "bench@example.com", "password": "benchmark password 1"}
+    post_json(f"{base}/auth/register", account)
+    token = post_json(f"{base}/auth/login", account)["accessToken"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    tenant = post_json(f"{base}/tenants", {"name": "Bench"}, bearer)["tenant"]
+    return {**bearer, "X-Tenant-ID": tenant}
 
 
 def plinth_latency(args, conn, port):
     """Enqueues single jobs through the API on the idle queue; claim latency from the rows."""
+    try:
+        headers = sign_in(port)
+    except Exception as error:
+        return {"error": f"could not sign in to enqueue through the API: {error}"}
     time.sleep(1.0)  # let the worker settle into its idle wait
     ids, failures = [], []
     endpoint = f"http://127.0.0.1:{port}/api/jobs"
     body = json.dumps({"type": PLINTH_TYPE}).encode()
     next_at = time.monotonic()
     for _ in range(args.latency_jobs):
-        request = urllib.request.Request(endpoint, data=body, method="POST", headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(endpoint, data=body, method="POST", headers={"Content-Type": "application/json", **headers})
         try:
             with urllib.request.urlopen(request, timeout=5) as r:
                 answer = json.loads(r.read() or b"{}")
@@ -470,9 +508,22 @@ def run_ceiling(args, server_url, work):
 # Report
 
 
-def report(args, results, latency, notes):
+def paired_ratios(runs):
+    """Median of Plinth's rate over each peer's in the same round: the figure least moved by a
+    noisy spell, since both ran within a minute of each other."""
+    plinth = runs.get("plinth") or []
+    result = {}
+    for name in ("pgqueuer", "ceiling"):
+        pairs = [p["jobs_per_s"] / q["jobs_per_s"] for p, q in zip(plinth, runs.get(name) or []) if "jobs_per_s" in p and "jobs_per_s" in q]
+        if len(pairs) > 1:
+            result[name] = sorted(pairs)[len(pairs) // 2]
+    return result
+
+
+def report(args, results, latency, notes, paired):
     print()
-    print(f"Drain of {args.jobs:,} no-op jobs, concurrency {args.concurrency} (same PostgreSQL server, fresh database each)")
+    print(f"Drain of {args.jobs:,} no-op jobs, concurrency {args.concurrency} (same PostgreSQL server, fresh database each; "
+          f"median of {args.rounds} alternating rounds)")
     print(f"{'contender':<22}{'seconds':>10}{'jobs/s':>12}  notes")
     labels = {"plinth": "plinth", "pgqueuer": f"pgqueuer {version('pgqueuer')}", "procrastinate": f"procrastinate {version('procrastinate')}", "ceiling": "ceiling pgbench"}
     for name in CONTENDERS:
@@ -503,6 +554,8 @@ def report(args, results, latency, notes):
             best_name, best = max(peers, key=lambda p: p[1])
             verdict = "met" if plinth / best >= 1.5 else "NOT met"
             ratio("Plinth/faster peer", plinth / best, f"   ({best_name}; target >= 1.5: {verdict})")
+        for name, value in paired.items():
+            ratio(f"Plinth/{name} per round", value, "   (median of the rounds' own ratios)")
         if ceiling:
             ratio("Plinth/ceiling", plinth / ceiling)
     elif ceiling:
@@ -531,6 +584,7 @@ def main():
     parser.add_argument("--concurrency", type=int, default=20, help="worker concurrency, Plinth's claim batch and pgbench clients (default 20)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds each contender may take (default 300)")
     parser.add_argument("--pgqueuer-batch", type=int, default=0, help="pgqueuer's batch_size (default --concurrency; its max_concurrent_tasks is twice that, its minimum)")
+    parser.add_argument("--rounds", type=int, default=3, help="drains per contender, alternating; medians are reported (default 3; procrastinate runs once)")
     parser.add_argument("--latency-jobs", type=int, default=200)
     parser.add_argument("--latency-interval", type=float, default=0.02, help="seconds between latency enqueues (default 0.02)")
     parser.add_argument("--only", default="all", help="comma-separated: plinth, pgqueuer, procrastinate, ceiling, or 'peers' (all but plinth); default all")
@@ -557,8 +611,8 @@ def main():
     selected = [name for name in CONTENDERS if name in selected]
     if "plinth" in selected and not args.bin:
         parser.error("--bin is required to run Plinth (or use --only peers)")
-    if args.concurrency < 1 or args.jobs < 1:
-        parser.error("--jobs and --concurrency must be at least 1")
+    if args.concurrency < 1 or args.jobs < 1 or args.rounds < 1:
+        parser.error("--jobs, --concurrency and --rounds must be at least 1")
 
     ensure_packages()
     import psycopg
@@ -567,25 +621,36 @@ def main():
     print(f"PostgreSQL {server}; pgqueuer {version('pgqueuer')}, procrastinate {version('procrastinate')}, "
           f"asyncpg {version('asyncpg')}, psycopg {version('psycopg')}; {os.cpu_count()} CPUs", flush=True)
 
-    results, latency, notes = {}, None, []
+    results, latency, notes, paired = {}, None, [], {}
+    runs = {}
     work = tempfile.mkdtemp(prefix="plinth-bench-jobs.")
     try:
-        for name in selected:
-            print(f"running {name} ...", flush=True)
-            try:
-                if name == "plinth":
-                    results[name], latency = run_plinth(args, args.pg_url, work, notes)
-                elif name == "ceiling":
-                    results[name] = run_ceiling(args, args.pg_url, work)
-                else:
-                    results[name] = run_child(args, name, args.pg_url)
-            except Exception as error:
-                results[name] = {"error": f"{type(error).__name__}: {error}"}
-            finally:
-                drop_database(args.pg_url, f"bench_{name}")
+        # Rounds alternate the contenders, so a noisy spell on the machine hits all of them.
+        for index in range(args.rounds):
+            for name in selected:
+                if index > 0 and name not in REPEATED:
+                    continue
+                print(f"running {name} (round {index + 1}) ...", flush=True)
+                try:
+                    if name == "plinth":
+                        # Idle latency once, after the first drain.
+                        result, measured = run_plinth(args, args.pg_url, work, notes if index == 0 else [], latency=index == 0)
+                        if index == 0:
+                            latency = measured
+                    elif name == "ceiling":
+                        result = run_ceiling(args, args.pg_url, work)
+                    else:
+                        result = run_child(args, name, args.pg_url)
+                except Exception as error:
+                    result = {"error": f"{type(error).__name__}: {error}"}
+                finally:
+                    drop_database(args.pg_url, f"bench_{name}")
+                runs.setdefault(name, []).append(result)
+        results = {name: summarize(rounds) for name, rounds in runs.items()}
+        paired = paired_ratios(runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report(args, results, latency, notes)
+    report(args, results, latency, notes, paired)
     if any("error" in r for r in results.values()) or (latency is not None and "error" in latency):
         sys.exit(1)
 

@@ -31,7 +31,7 @@ public struct JobsPlugin: SaaSPlugin {
         let events = JobEventHub(database: context.database, enabled: settings.events, logger: context.logger)
         let queue = JobQueue(database: context.database, clock: context.clock, settings: settings, events: events, logger: context.logger)
         // A job that does nothing: for smoke tests, benchmarks and checking a deployment.
-        queue.register("jobs.noop", as: JSONValue.self) { _, _ in }
+        queue.register("jobs.noop") { _, _ in }
         state.set(queue)
         try context.provide(JobQueue.self, queue)
         try context.declarePermission(JobsRoutes.read, "see the tenant's jobs, queue statistics and schedules", roles: ["owner", "admin", "member"])

@@ -116,6 +116,56 @@ import Testing
     }
 
     @Test(arguments: TestBackend.all)
+    func eventsCarryTenantsAndErrorsExactly(backend: TestBackend) async throws {
+        try await TestKernel.run(plugins: Self.plugins, backend: backend, environment: Self.fast) { kernel in
+            let queue = try kernel.services.require(JobQueue.self, by: "test", dependencies: [])
+            let events = queue.subscribe()
+            try await Task.sleep(for: .milliseconds(100)) // the hub's listener is up
+            // Quotes, backslashes, control characters and non-ASCII survive the trip between instances.
+            let tag = "q\"uote \\ tab\t line\n bell\u{07} ünïcødé 🚀"
+            let tenant = "t\"en\\ant\n"
+            let job = try await queue.enqueue("fixture.fail", payload: JobsFixturePlugin.Payload(tag: tag), options: EnqueueOptions(maxAttempts: 1, tenant: tenant))
+            var seen: [JobEvent] = []
+            for await event in events where event.id == job.id {
+                seen.append(event)
+                if event.state == .dead { break }
+            }
+            #expect(seen.map(\.state) == [.available, .running, .dead])
+            #expect(seen.allSatisfy { $0.tenant == tenant && $0.type == "fixture.fail" })
+            #expect(seen.last?.error == "fixture failure \(tag) attempt 1")
+            #expect(seen.last?.attempt == 1)
+        }
+    }
+
+    @Test(arguments: TestBackend.all)
+    func aFailingTypeOpensItsBreakerWhileOtherTypesRun(backend: TestBackend) async throws {
+        let clock = ManualClock(now: Date(timeIntervalSince1970: 1_800_000_000))
+        // One job at a time, so the failures before the breaker opens are exactly the threshold.
+        let environment = Self.fast.merging(["PLINTH_JOBS_BREAKER_THRESHOLD": "3", "PLINTH_JOBS_CONCURRENCY": "1", "PLINTH_JOBS_BATCH": "1"]) { $1 }
+        try await TestKernel.run(plugins: Self.plugins, backend: backend, environment: environment, clock: clock) { kernel in
+            let queue = try kernel.services.require(JobQueue.self, by: "test", dependencies: [])
+            var failing: [Int64] = []
+            for index in 0..<6 {
+                failing.append(try await queue.enqueue("fixture.fail", payload: JobsFixturePlugin.Payload(tag: "f\(index)"), options: EnqueueOptions(maxAttempts: 1)).id)
+            }
+            func states() async throws -> [JobState] { try await failing.asyncMap { try await queue.job($0)?.state ?? .cancelled } }
+            try await Self.eventually("three failures") { try await states().filter { $0 == .dead }.count == 3 }
+            // Open: the type is not claimed, while another type still runs.
+            let other = try await queue.enqueue("fixture.record", payload: JobsFixturePlugin.Payload(tag: "other"))
+            try await Self.eventually("the other type ran") { try await queue.job(other.id)?.state == .completed }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await states().filter { $0 == .dead }.count == 3)
+            #expect(try await states().filter { $0 == .available }.count == 3)
+            // After the 5 s cooldown one probe goes through; it fails, so the breaker opens again.
+            clock.advance(by: 5.001)
+            try await Self.eventually("the probe ran") { try await states().filter { $0 == .dead }.count == 4 }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await states().filter { $0 == .dead }.count == 4)
+            #expect(try await states().filter { $0 == .available }.count == 2)
+        }
+    }
+
+    @Test(arguments: TestBackend.all)
     func cancelledJobsNeverRunAndTimeoutsFail(backend: TestBackend) async throws {
         try await TestKernel.run(plugins: Self.plugins, backend: backend, environment: Self.fast) { kernel in
             let queue = try kernel.services.require(JobQueue.self, by: "test", dependencies: [])
@@ -147,5 +197,13 @@ import Testing
             #expect(try await queue.job(job.id)?.state == .cancelled)
             #expect(try await Self.effects(kernel, tag: "stopped").isEmpty, "the heartbeat noticed the cancel and stopped the handler")
         }
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
     }
 }

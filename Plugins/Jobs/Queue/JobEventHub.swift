@@ -23,26 +23,23 @@ final class JobEventHub: Sendable {
 
     func publish(_ event: JobEvent) async throws { try await publish([event]) }
 
-    /// Publishes events as few notifications as PostgreSQL's 8000-byte payload limit allows:
+    /// Publishes events in as few notifications as PostgreSQL's 8000-byte payload limit allows:
     /// each carries a JSON array, so a batch of claims or completions costs one round trip.
     func publish(_ events: [JobEvent]) async throws {
         guard enabled, !events.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        var batch: [String] = []
-        var size = 2
+        var payload = "["
+        var text = ""
         for event in events {
-            let text = String(decoding: try encoder.encode(event), as: UTF8.self)
-            if size + text.utf8.count + 1 > Self.payloadLimit, !batch.isEmpty {
-                try await database.notify(channel: Self.eventChannel, payload: "[" + batch.joined(separator: ",") + "]")
-                batch = []
-                size = 2
+            text.removeAll(keepingCapacity: true)
+            event.appendNotificationJSON(to: &text)
+            if payload.utf8.count + text.utf8.count + 2 > Self.payloadLimit, payload.utf8.count > 1 {
+                try await database.notify(channel: Self.eventChannel, payload: payload + "]")
+                payload = "["
             }
-            batch.append(text)
-            size += text.utf8.count + 1
+            if payload.utf8.count > 1 { payload += "," }
+            payload += text
         }
-        try await database.notify(channel: Self.eventChannel, payload: "[" + batch.joined(separator: ",") + "]")
+        try await database.notify(channel: Self.eventChannel, payload: payload + "]")
     }
 
     static let payloadLimit = 7000
@@ -64,11 +61,11 @@ final class JobEventHub: Sendable {
 
     /// Feeds subscribers from `notifications` until cancelled.
     func run(_ notifications: AsyncThrowingStream<String, any Error>) async throws {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         for try await payload in notifications {
-            guard let events = try? decoder.decode([JobEvent].self, from: Data(payload.utf8)) else { continue }
+            // Most instances have nobody watching: decoding every claim and completion for no
+            // one would cost more than the jobs themselves.
             let continuations = subscribers.withLock { Array($0.values) }
+            guard !continuations.isEmpty, let events = JobEvent.decodeNotification(payload) else { continue }
             for event in events {
                 for continuation in continuations { continuation.yield(event) }
             }

@@ -43,10 +43,15 @@ public final class JobQueue: Sendable {
     ///   - timeout: seconds one attempt may run before it fails; default `PLINTH_JOBS_TIMEOUT` (300).
     public func register<Payload: Decodable & Sendable>(_ type: String, as payload: Payload.Type, timeout: Double? = nil, _ handler: @escaping @Sendable (JobContext, Payload) async throws -> Void) {
         let decoder = JSONDecoder()
-        let entry = JobHandler(timeout: timeout ?? settings.timeout) { context, text in
-            let value = try decoder.decode(Payload.self, from: Data(text.utf8))
-            try await handler(context, value)
+        register(type, timeout: timeout) { context, text in
+            try await handler(context, try decoder.decode(Payload.self, from: Data(text.utf8)))
         }
+    }
+
+    /// Registers a handler that takes the payload as JSON text, as it was enqueued, for handlers
+    /// that pass it on or ignore it. Same rules as ``register(_:as:timeout:_:)``.
+    public func register(_ type: String, timeout: Double? = nil, json handler: @escaping @Sendable (JobContext, String) async throws -> Void) {
+        let entry = JobHandler(timeout: timeout ?? settings.timeout, run: handler)
         handlers.withLock { $0[type] = entry }
     }
 

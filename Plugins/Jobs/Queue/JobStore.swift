@@ -34,20 +34,52 @@ struct JobStore: Sendable {
         throw DatabaseError(message: "could not enqueue a job of type '\(type)'")
     }
 
-    /// Claims up to `limit` due jobs of `types`, highest priority first, for `worker` until
-    /// `leaseUntil`; each claimed job's attempt count goes up by one.
-    func claim(types: [String], limit: Int, worker: String, now: Date, leaseUntil: Date) async throws -> [Job] {
+    /// What a worker needs of a job it claims.
+    static let claimColumns = "id, type, payload, tenant, priority, attempt, max_attempts, run_at"
+
+    /// Marks the jobs of `done` this worker still holds as completed, then claims up to `limit`
+    /// due jobs of `types`, highest priority first, for `worker` until `leaseUntil`; each claimed
+    /// job's attempt count goes up by one. Both happen atomically: on PostgreSQL in one statement
+    /// (one round trip per batch), on SQLite in one transaction. Returns the ids completed (the
+    /// others were cancelled or rescued meanwhile) and the jobs claimed.
+    func completeAndClaim(done: [Int64], types: [String], limit: Int, worker: String, now: Date, leaseUntil: Date) async throws -> (completed: Set<Int64>, claimed: [ClaimedJob]) {
+        let claiming = !types.isEmpty && limit > 0
+        if done.isEmpty && !claiming { return ([], []) }
+        let statement = CompleteAndClaimStatement(now: now.timeIntervalSince1970, done: done, worker: worker, leaseUntil: leaseUntil.timeIntervalSince1970, types: types, limit: claiming ? limit : 0)
+        if let rows = try await database.executePrepared(statement) {
+            let completed = (rows.first?.done ?? "").split(separator: ",").compactMap { Int64($0) }
+            return (Set(completed), Self.ordered(rows.compactMap(\.job)))
+        }
+        return try await database.transaction { _ in
+            let completed = try await complete(ids: done, worker: worker, now: now)
+            let claimed = claiming ? try await claim(types: types, limit: limit, worker: worker, now: now, leaseUntil: leaseUntil) : []
+            return (completed, claimed)
+        }
+    }
+
+    /// Claims without completing anything; see ``completeAndClaim(done:types:limit:worker:now:leaseUntil:)``.
+    func claim(types: [String], limit: Int, worker: String, now: Date, leaseUntil: Date) async throws -> [ClaimedJob] {
         guard !types.isEmpty, limit > 0 else { return [] }
+        let rows = try await database.sql.raw(claimStatement(types: types, limit: limit, worker: worker, now: now, leaseUntil: leaseUntil)).all()
+        return Self.ordered(try rows.map(ClaimedJob.init))
+    }
+
+    /// The claim in SQL both databases run (CompleteAndClaimStatement is PostgreSQL's fast path).
+    private func claimStatement(types: [String], limit: Int, worker: String, now: Date, leaseUntil: Date) -> SQLQueryString {
         let lock: SQLQueryString = database.kind == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
-        let rows = try await database.sql.raw("""
+        return """
             UPDATE jobs_queue SET state = 'running', attempt = attempt + 1, locked_by = \(bind: worker),
                 lease_until = \(bind: leaseUntil.timeIntervalSince1970), started_at = \(bind: now.timeIntervalSince1970)
             WHERE id IN (
                 SELECT id FROM jobs_queue WHERE state = 'available' AND run_at <= \(bind: now.timeIntervalSince1970)
                 AND type IN (\(binds: types)) ORDER BY priority DESC, run_at, id LIMIT \(bind: limit) \(lock))
-            RETURNING \(unsafeRaw: Self.columns)
-            """).all()
-        return try rows.map(Self.job).sorted { ($0.priority, -$0.runAt.timeIntervalSince1970) > ($1.priority, -$1.runAt.timeIntervalSince1970) }
+            RETURNING \(unsafeRaw: Self.claimColumns)
+            """
+    }
+
+    /// RETURNING keeps no order: highest priority, then longest due, first.
+    private static func ordered(_ jobs: [ClaimedJob]) -> [ClaimedJob] {
+        jobs.sorted { ($0.priority, -$0.runAt.timeIntervalSince1970, -$0.id) > ($1.priority, -$1.runAt.timeIntervalSince1970, -$1.id) }
     }
 
     /// Marks a job this worker holds as completed; false if it no longer holds it (cancelled

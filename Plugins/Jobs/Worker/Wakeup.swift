@@ -35,4 +35,21 @@ final class Wakeup: Sendable {
             wake()
         }
     }
+
+    /// Forgets a wake-up that arrived while nobody waited, for a caller about to wait for a
+    /// specific event rather than for anything new.
+    func clear() {
+        state.withLock { $0.pending = false }
+    }
+
+    /// Returns at the next wake-up or after `timeout`, whichever comes first. A timer firing
+    /// just as a wake-up arrives may leave one spurious wake-up pending; callers re-check.
+    func wait(timeout: Duration) async {
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            if !Task.isCancelled { self.wake() }
+        }
+        await wait()
+        timer.cancel()
+    }
 }

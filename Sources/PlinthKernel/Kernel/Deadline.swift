@@ -3,6 +3,7 @@ import Synchronization
 /// Thrown by ``withDeadline(seconds:_:)`` when the work did not finish in time.
 public struct DeadlineExceeded: Error, CustomStringConvertible, Sendable {
     public let seconds: Double
+    public init(seconds: Double) { self.seconds = seconds }
     public var description: String { "no answer within \(seconds) s" }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Stops calling a failing dependency, then lets one probe through after a cooldown.
 ///
@@ -23,8 +24,14 @@ public actor CircuitBreaker {
     let clock: any KernelClock
     let isFailure: @Sendable (any Error) -> Bool
 
-    public private(set) var state: State = .closed
-    private var consecutiveFailures = 0
+    public private(set) var state: State = .closed {
+        didSet { updateQuiet() }
+    }
+    private var consecutiveFailures = 0 {
+        didSet { updateQuiet() }
+    }
+    /// Mirrors "closed, no failure counted", readable without entering the actor.
+    private nonisolated let quiet = Atomic<Bool>(true)
     private var opens = 0
     private var openedAt = Date.distantPast
     private var probeInFlight = false
@@ -83,6 +90,26 @@ public actor CircuitBreaker {
             failed(error)
             throw error
         }
+    }
+
+    /// True while closed with no failure counted: ``enter()`` would admit the call and a
+    /// successful ``record(_:)`` would change nothing, so a hot path (a job worker's every job)
+    /// may skip both without a hop onto the actor. Only a failure needs recording then.
+    public nonisolated var isQuiet: Bool { quiet.load(ordering: .acquiring) }
+
+    private func updateQuiet() {
+        quiet.store(state == .closed && consecutiveFailures == 0, ordering: .releasing)
+    }
+
+    /// Admits one call whose outcome is decided elsewhere than in a closure (say, by a timeout
+    /// enforced from outside); report it with ``record(_:)``. Same rules as ``run(_:)``.
+    /// - Throws: ``CircuitOpenError`` while open.
+    public func enter() throws { try admit() }
+
+    /// Reports how a call admitted with ``enter()`` ended: nil for success, else its error
+    /// (which counts only if `isFailure` says so).
+    public func record(_ error: (any Error)?) {
+        if let error { failed(error) } else { succeeded() }
     }
 
     private func admit() throws {
