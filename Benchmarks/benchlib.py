@@ -1,5 +1,6 @@
-"""Helpers the benchmark scripts share: free loopback ports, waiting for a server, memory."""
-import socket, time, urllib.request
+"""Helpers the benchmark scripts share: free loopback ports, waiting for a server, signing in,
+memory."""
+import json, socket, time, urllib.request
 
 
 def free_port():
@@ -33,3 +34,22 @@ def rss(pid, field="VmRSS"):
             if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+def post_json(url, body, headers=None):
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    with urllib.request.urlopen(request, timeout=10) as r:
+        return json.loads(r.read() or b"{}")
+
+
+def sign_in(base_url):
+    """Registers a user on `plinth serve` at `base_url`, creates a tenant it owns and returns the
+    headers its requests carry (bearer token and tenant), as a user of the default plugin set
+    (auth included) sends them."""
+    account = {"email": "bench@example.com", "password": "benchmark password 1"}
+    post_json(f"{base_url}/api/auth/register", account)
+    token = post_json(f"{base_url}/api/auth/login", account)["accessToken"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    tenant = post_json(f"{base_url}/api/tenants", {"name": "Bench"}, bearer)["tenant"]
+    return {**bearer, "X-Tenant-ID": tenant}

@@ -35,7 +35,7 @@ Usage: scripts/bench jobs  (or Benchmarks/jobs.py --bin .build/release --pg-url 
 """
 import argparse, asyncio, glob, importlib, json, math, os, shutil, signal, subprocess, sys, tempfile, time
 import urllib.error, urllib.parse, urllib.request
-from benchlib import free_port, wait_ready
+from benchlib import free_port, sign_in, wait_ready
 
 PACKAGES = [("pgqueuer", "pgqueuer"), ("procrastinate", "procrastinate"), ("psycopg", "psycopg[binary]"), ("asyncpg", "asyncpg")]
 CONTENDERS = ["plinth", "pgqueuer", "procrastinate", "ceiling"]
@@ -257,28 +257,10 @@ def summarize(rounds):
     return median
 
 
-def post_json(url, body, headers=None):
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", **(headers or {})})
-    with urllib.request.urlopen(request, timeout=10) as r:
-        return json.loads(r.read() or b"{}")
-
-
-def sign_in(port):
-    """Headers of a tenant owner, as a user of the default plugin set (auth included) sends them."""
-    base = f"http://127.0.0.1:{port}/api"
-    account = {"email": "bench@example.com", "password": "benchmark password 1"}
-    post_json(f"{base}/auth/register", account)
-    token = post_json(f"{base}/auth/login", account)["accessToken"]
-    bearer = {"Authorization": f"Bearer {token}"}
-    tenant = post_json(f"{base}/tenants", {"name": "Bench"}, bearer)["tenant"]
-    return {**bearer, "X-Tenant-ID": tenant}
-
-
 def plinth_latency(args, conn, port):
     """Enqueues single jobs through the API on the idle queue; claim latency from the rows."""
     try:
-        headers = sign_in(port)
+        headers = sign_in(f"http://127.0.0.1:{port}")
     except Exception as error:
         return {"error": f"could not sign in to enqueue through the API: {error}"}
     time.sleep(1.0)  # let the worker settle into its idle wait

@@ -13,7 +13,7 @@
 Usage: scripts/bench storage  (or Benchmarks/storage.py --bin .build/release --moto URL)
 """
 import argparse, os, signal, statistics, subprocess, sys, tempfile, threading, time
-from benchlib import free_port, rss, wait_ready
+from benchlib import free_port, rss, sign_in, wait_ready
 
 import boto3
 from botocore.config import Config
@@ -63,7 +63,8 @@ def main():
     try:
         wait_ready(api + "/ready")
         sigv4 = ["--aws-sigv4", "aws:amz:us-east-1:s3", "--user", f"{KEY_ID}:{SECRET}"]
-        tenant = ["-H", "x-tenant-id: bench"]
+        # Signed in as a tenant owner, as a user of the default plugin set (auth included) is.
+        tenant = [arg for name, value in sign_in(api).items() for arg in ("-H", f"{name}: {value}")]
         # Warm both paths once.
         curl(["-T", source] + tenant + [f"{api}/api/storage/objects/warm.bin"])
         curl(["-T", source] + sigv4 + [f"{args.moto}/{bucket}/direct-warm.bin"])

@@ -26,10 +26,24 @@ enum ObjectResponse {
         }
         let body = object.body
         return Response(status: status, headers: headers, body: ResponseBody(contentLength: length) { writer in
-            let sink = WriterBox(writer)
-            try await body.stream { chunk in try await sink.write(chunk) }
-            let finished = sink.writer
-            try await finished.finish(nil)
+            let buffer = ReadAhead()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    do {
+                        try await body.stream { chunk in try await buffer.push(chunk) }
+                        buffer.finish(nil)
+                    } catch {
+                        buffer.finish(error)
+                    }
+                }
+                do {
+                    while let chunks = try await buffer.take() { try await writer.write(contentsOf: chunks) }
+                } catch {
+                    buffer.cancel()
+                    throw error
+                }
+            }
+            try await writer.finish(nil)
         })
     }
 
@@ -40,14 +54,4 @@ enum ObjectResponse {
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         return formatter.string(from: date)
     }
-}
-
-/// Lets the body's `@Sendable` consumer write to the response writer. The body calls its
-/// consumer strictly one chunk after another, so the writer is never used concurrently.
-final class WriterBox: @unchecked Sendable {
-    // Unchecked because ResponseBodyWriter is not Sendable; safety rests on the sequential
-    // calls documented on BlobBody (each chunk is awaited before the next is read).
-    var writer: any ResponseBodyWriter
-    init(_ writer: any ResponseBodyWriter) { self.writer = writer }
-    func write(_ chunk: ByteBuffer) async throws { try await writer.write(chunk) }
 }
