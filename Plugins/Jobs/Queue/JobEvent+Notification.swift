@@ -32,12 +32,7 @@ extension JobEvent {
     /// A JSON string literal: quotes, backslashes and control characters escaped.
     static func appendQuoted(_ value: String, to text: inout String) {
         text += "\""
-        var plain = true
-        for unit in value.utf8 where unit < 0x20 || unit == 0x22 || unit == 0x5C {
-            plain = false
-            break
-        }
-        if plain {
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
             text += value
         } else {
             for scalar in value.unicodeScalars {

@@ -82,15 +82,6 @@ struct JobStore: Sendable {
         jobs.sorted { ($0.priority, -$0.runAt.timeIntervalSince1970, -$0.id) > ($1.priority, -$1.runAt.timeIntervalSince1970, -$1.id) }
     }
 
-    /// Marks a job this worker holds as completed; false if it no longer holds it (cancelled
-    /// or rescued meanwhile).
-    func complete(id: Int64, worker: String, now: Date) async throws -> Bool {
-        try await database.sql.raw("""
-            UPDATE jobs_queue SET state = 'completed', finished_at = \(bind: now.timeIntervalSince1970), locked_by = NULL, lease_until = NULL
-            WHERE id = \(bind: id) AND state = 'running' AND locked_by = \(bind: worker) RETURNING id
-            """).first() != nil
-    }
-
     /// Marks many jobs this worker holds as completed in one statement; returns the ids it
     /// still held (the others were cancelled or rescued meanwhile).
     func complete(ids: [Int64], worker: String, now: Date) async throws -> Set<Int64> {
