@@ -262,7 +262,7 @@ final class JobWorker: Service, Sendable {
             running.removeValue(forKey: run.job.id)
             return settings.concurrency - running.count
         }
-        if !coalescing.load(ordering: .relaxed) || free >= coalesceThreshold || free == settings.concurrency { wakeup.wake() }
+        if !coalescing.load(ordering: .relaxed) || free >= coalesceThreshold { wakeup.wake() }
     }
 
     /// Fails jobs that overran their type's timeout. Their handlers are cancelled and left to
