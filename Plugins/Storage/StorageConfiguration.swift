@@ -104,6 +104,15 @@ public struct S3Settings: Sendable {
     /// presigned URLs address it.
     public func objectLocation(_ key: String) -> (scheme: String, host: String, path: String) { location(key) }
 
+    /// The host and port to connect to for an object: the endpoint's, or the bucket's
+    /// subdomain of it (virtual-hosted style).
+    func connectTarget(_ key: String?) -> (host: String, port: Int) {
+        var host = endpoint.host!
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let port = endpoint.port ?? (endpoint.scheme!.lowercased() == "https" ? 443 : 80)
+        return (forcePathStyle ? host : bucket + "." + host, port)
+    }
+
     /// `host[:port]` and path of an object (or of the bucket when `key` is nil).
     func location(_ key: String?) -> (scheme: String, host: String, path: String) {
         let scheme = endpoint.scheme!.lowercased()

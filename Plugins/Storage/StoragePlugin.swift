@@ -27,7 +27,7 @@ public struct StoragePlugin: SaaSPlugin {
         configuration = try StorageConfiguration.load(context.config.environment, dataDirectory: context.kernel.dataDirectory)
         apiBaseURL = context.kernel.apiBaseURL
         if case .s3(let settings) = configuration.driver {
-            s3 = S3Client(settings: settings, clock: context.clock, logger: context.logger)
+            s3 = try S3Client(settings: settings, clock: context.clock, logger: context.logger)
         } else {
             s3 = nil
         }

@@ -85,7 +85,7 @@ import Testing
         try await Self.throttlingServer(failures: failures, hits: hits).test(.live) { server in
             var settings = try StorageDriver.settings(endpoint: "http://127.0.0.1:\(server.port!)", bucket: "files")
             settings.maxAttempts = attempts
-            let client = S3Client(settings: settings, clock: SystemClock(), logger: Logger(label: "test"))
+            let client = try S3Client(settings: settings, clock: SystemClock(), logger: Logger(label: "test"))
             let store = S3BlobStore(client: client)
             if succeeds {
                 let object = try await store.get(try BlobKey(system: "a.txt"))

@@ -61,7 +61,7 @@ import Testing
         defer { server.signal(SIGTERM) }
 
         let source = folder + "/upload.bin"
-        FileManager.default.createFile(atPath: source, contents: nil)
+        _ = FileManager.default.createFile(atPath: source, contents: nil)
         try await offPool {
             let writer = try FileHandle(forWritingTo: URL(fileURLWithPath: source))
             for part in 0..<50 { writer.write(Data(testBytes(1 << 20, seed: UInt64(part + 1)))) }

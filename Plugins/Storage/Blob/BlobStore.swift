@@ -127,29 +127,80 @@ public struct BlobObject: Sendable {
 }
 
 /// A body that is read once, chunk by chunk, with back-pressure: the next chunk is read only
-/// after `consume` returns. Reading it is what releases the underlying file or connection, so
-/// call ``stream(_:)`` or ``discard()`` exactly once.
+/// after `consume` returns (or, for a body that reads ahead, once the buffered bytes have been
+/// taken). Reading it is what releases the underlying file or connection, so call
+/// ``stream(_:)`` or ``discard()`` exactly once.
 public struct BlobBody: Sendable {
-    let producer: @Sendable (_ consume: @Sendable (ByteBuffer) async throws -> Void) async throws -> Void
+    /// Produces the body as batches of chunks, in order.
+    let batches: @Sendable (_ consume: ([ByteBuffer]) async throws -> Void) async throws -> Void
 
-    public init(_ producer: @escaping @Sendable (_ consume: @Sendable (ByteBuffer) async throws -> Void) async throws -> Void) {
-        self.producer = producer
+    /// A body produced chunk by chunk by `producer`, which calls `consume` for each chunk.
+    public init(_ producer: @escaping @Sendable (_ consume: (ByteBuffer) async throws -> Void) async throws -> Void) {
+        self.batches = { consume in try await producer { chunk in try await consume([chunk]) } }
     }
 
-    public func stream(_ consume: @Sendable (ByteBuffer) async throws -> Void) async throws {
-        try await producer(consume)
+    /// A body produced in batches: a source that buffers (``ReadAhead``) hands over all it holds at once.
+    init(batches: @escaping @Sendable (_ consume: ([ByteBuffer]) async throws -> Void) async throws -> Void) {
+        self.batches = batches
+    }
+
+    /// A body fed by a buffer that its source fills on its own (a network response).
+    init(buffered buffer: ReadAhead) {
+        self.batches = { consume in
+            do {
+                while let chunks = try await buffer.take() { try await consume(chunks) }
+            } catch {
+                buffer.cancel()
+                throw error
+            }
+        }
+    }
+
+    /// A body with no bytes.
+    public static let empty = BlobBody(batches: { _ in })
+
+    public func stream(_ consume: (ByteBuffer) async throws -> Void) async throws {
+        try await batches { chunks in
+            for chunk in chunks { try await consume(chunk) }
+        }
+    }
+
+    /// Reads the body in batches: every chunk the source has produced since the last call.
+    /// A writer that takes several buffers at once (a response) makes one write of them.
+    public func streamBatches(_ consume: ([ByteBuffer]) async throws -> Void) async throws {
+        try await batches(consume)
     }
 
     /// Reads and drops the body.
-    public func discard() async throws { try await producer { _ in } }
+    public func discard() async throws { try await batches { _ in } }
 
     /// The whole body. - Throws: ``BlobStoreError/tooLarge`` past `limit` bytes.
     public func collect(upTo limit: Int) async throws -> ByteBuffer {
         let collected = BufferBox()
-        try await producer { chunk in
-            try collected.append(chunk, limit: limit)
+        try await batches { chunks in
+            for chunk in chunks { try collected.append(chunk, limit: limit) }
         }
         return collected.take()
+    }
+
+    /// This body read ahead by a concurrent task into a buffer of `limit` bytes, so that
+    /// producing the next chunks overlaps consuming the last ones. Default 4 MiB.
+    public func readingAhead(limit: Int = 4 << 20) -> BlobBody {
+        let source = self
+        return BlobBody(batches: { consume in
+            let buffer = ReadAhead(limit: limit)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    do {
+                        try await source.stream { chunk in try await buffer.push(chunk) }
+                        buffer.finish(nil)
+                    } catch {
+                        buffer.finish(error)
+                    }
+                }
+                try await BlobBody(buffered: buffer).batches(consume)
+            }
+        })
     }
 }
 

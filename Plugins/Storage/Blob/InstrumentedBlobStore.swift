@@ -28,15 +28,15 @@ struct InstrumentedBlobStore: BlobStore {
         do {
             var object = try await base.get(key, range: range)
             let body = object.body
-            object.body = BlobBody { consume in
+            object.body = BlobBody(batches: { consume in
                 do {
-                    try await body.stream(consume)
+                    try await body.streamBatches(consume)
                     record("get", started: started, error: nil)
                 } catch {
                     record("get", started: started, error: error)
                     throw error
                 }
-            }
+            })
             return object
         } catch {
             record("get", started: started, error: error)

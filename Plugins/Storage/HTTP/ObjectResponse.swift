@@ -26,23 +26,8 @@ enum ObjectResponse {
         }
         let body = object.body
         return Response(status: status, headers: headers, body: ResponseBody(contentLength: length) { writer in
-            let buffer = ReadAhead()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    do {
-                        try await body.stream { chunk in try await buffer.push(chunk) }
-                        buffer.finish(nil)
-                    } catch {
-                        buffer.finish(error)
-                    }
-                }
-                do {
-                    while let chunks = try await buffer.take() { try await writer.write(contentsOf: chunks) }
-                } catch {
-                    buffer.cancel()
-                    throw error
-                }
-            }
+            // Bodies hand over what they have read ahead in batches: one write (and one flush) each.
+            try await body.streamBatches { chunks in try await writer.write(contentsOf: chunks) }
             try await writer.finish(nil)
         })
     }

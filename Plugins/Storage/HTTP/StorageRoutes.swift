@@ -112,10 +112,15 @@ struct StorageRoutes {
 
     func download(_ request: Request, _ context: PlinthRequestContext, headOnly: Bool) async throws -> Response {
         let key = try StorageRequest.key(try StorageRequest.scope(context), try StorageRequest.rawRest(context))
+        if headOnly {
+            // HEAD answers from the metadata: it never opens (or downloads) the object.
+            guard let info = try await store.head(key) else { throw BlobStoreError.notFound(key.storagePath) }
+            let object = BlobObject(info: info, range: info.size > 0 ? 0...(info.size - 1) : nil, body: .empty)
+            return ObjectResponse.make(object, ranged: false, headOnly: true)
+        }
         let range = try StorageRequest.range(request)
-        let object = try await store.get(key, range: headOnly ? nil : range)
-        if headOnly { try await object.body.discard() }
-        return ObjectResponse.make(object, ranged: range != nil && !headOnly, headOnly: headOnly)
+        let object = try await store.get(key, range: range)
+        return ObjectResponse.make(object, ranged: range != nil, headOnly: false)
     }
 
     func list(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {

@@ -52,7 +52,7 @@ public struct LocalBlobStore: BlobStore {
                     try await consume(chunk)
                 }
             }
-        }
+        }.readingAhead()
         return BlobObject(info: info, range: served, body: body)
     }
 

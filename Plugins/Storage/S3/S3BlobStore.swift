@@ -20,31 +20,29 @@ public struct S3BlobStore: BlobStore {
     }
 
     public func get(_ key: BlobKey, range: ByteRange?) async throws -> BlobObject {
-        var headers: [(String, String)] = []
-        if let range { headers.append(("range", range.header)) }
-        let response: HTTPClientResponse
+        var request: [(String, String)] = []
+        if let range { request.append(("range", range.header)) }
+        let response: (head: HTTPResponseHead, body: ReadAhead)
         do {
-            response = try await client.send(.GET, key: key.storagePath, headers: headers, accept: [200, 206])
+            response = try await client.download(key: key.storagePath, headers: request, accept: [200, 206])
         } catch BlobStoreError.backend(416, _, _) {
             let size = try await head(key)?.size ?? 0
             throw BlobStoreError.rangeNotSatisfiable(size: size)
         }
-        let length = response.headers.first(name: "content-length").flatMap(Int.init) ?? 0
+        let headers = response.head.headers
+        let length = headers.first(name: "content-length").flatMap(Int.init) ?? 0
         var size = length
         var served: ClosedRange<Int>? = length > 0 ? 0...(length - 1) : nil
-        if response.status == .partialContent, let contentRange = response.headers.first(name: "content-range") {
+        if response.head.status == .partialContent, let contentRange = headers.first(name: "content-range") {
             // "bytes 0-99/1234"
             let parts = contentRange.dropFirst("bytes ".count).split(separator: "/")
             let bounds = parts.first?.split(separator: "-").compactMap { Int($0) } ?? []
             if bounds.count == 2 { served = bounds[0]...bounds[1] }
             if parts.count == 2, let total = Int(parts[1]) { size = total }
         }
-        let info = BlobInfo(key: key.storagePath, size: size, contentType: response.headers.first(name: "content-type"),
-                            etag: response.headers.first(name: "etag"), lastModified: response.headers.first(name: "last-modified").flatMap(S3Dates.http))
-        let body = BlobBody { consume in
-            for try await chunk in response.body { try await consume(chunk) }
-        }
-        return BlobObject(info: info, range: served, body: body)
+        let info = BlobInfo(key: key.storagePath, size: size, contentType: headers.first(name: "content-type"),
+                            etag: headers.first(name: "etag"), lastModified: headers.first(name: "last-modified").flatMap(S3Dates.http))
+        return BlobObject(info: info, range: served, body: BlobBody(buffered: response.body))
     }
 
     public func head(_ key: BlobKey) async throws -> BlobInfo? {

@@ -14,19 +14,24 @@ import PlinthKernel
 final class S3Client: Sendable {
     let settings: S3Settings
     let http: HTTPClient
+    /// Streamed downloads' own connections (see ``DownloadConnections``).
+    let downloads: DownloadConnections
     let signer: SigV4Signer
     let breaker: CircuitBreaker
     let retry: RetryPolicy
     let clock: any KernelClock
     let logger: Logger
 
-    init(settings: S3Settings, clock: any KernelClock, logger: Logger) {
+    /// - Throws: when TLS cannot be set up for an https endpoint (no trust roots).
+    init(settings: S3Settings, clock: any KernelClock, logger: Logger) throws {
         self.settings = settings
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .milliseconds(Int64(settings.connectTimeout * 1000)), read: .milliseconds(Int64(settings.timeout * 1000)))
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.downloads = try DownloadConnections(tls: settings.endpoint.scheme?.lowercased() == "https", connectTimeout: .milliseconds(Int64(settings.connectTimeout * 1000)),
+                                             readTimeout: .milliseconds(Int64(settings.timeout * 1000)))
         self.signer = SigV4Signer(credentials: settings.credentials, region: settings.region, service: "s3")
         self.breaker = CircuitBreaker(name: "storage.s3", failureThreshold: 5, cooldown: .seconds(1), maximumCooldown: .seconds(30), clock: clock) { error in
             S3Client.isTransient(error)
@@ -37,6 +42,7 @@ final class S3Client: Sendable {
     }
 
     func shutdown() async {
+        await downloads.shutdown()
         try? await http.shutdown()
     }
 
@@ -52,19 +58,10 @@ final class S3Client: Sendable {
     }
 
     private func attempt(_ method: HTTPMethod, key: String?, query: [(String, String)], headers extra: [(String, String)], body: ByteBuffer?, accept: Set<Int>, attempt: Int) async throws -> HTTPClientResponse {
-        let location = settings.location(key)
-        var headers: [(String, String)] = [("host", location.host)] + extra
-        // Large bodies (parts, big single PUTs) are sent unsigned, as the AWS SDKs do: hashing
-        // them costs a pass over every byte, and TCP plus S3's own checks cover their integrity.
-        let payloadHash = body.map { buffer in
-            buffer.readableBytes > Self.signedPayloadLimit ? SigV4Signer.unsignedPayload : buffer.withUnsafeReadableBytes { SHA256.hash(data: $0).hex }
-        } ?? SigV4Signer.emptyPayloadHash
-        if let body { headers.append(("content-length", String(body.readableBytes))) }
-        signer.sign(method: method.rawValue, path: location.path, query: query, headers: &headers, payloadHash: payloadHash, date: clock.now)
-        let queryString = signer.canonicalQuery(query)
-        var request = HTTPClientRequest(url: "\(location.scheme)://\(location.host)\(signer.canonicalPath(location.path))\(queryString.isEmpty ? "" : "?" + queryString)")
+        let signed = sign(method, key: key, query: query, headers: extra, body: body)
+        var request = HTTPClientRequest(url: signed.url)
         request.method = method
-        for (name, value) in headers where name != "host" && name != "content-length" { request.headers.add(name: name, value: value) }
+        request.headers = signed.headers
         if let body { request.body = .bytes(body) }
         let response: HTTPClientResponse
         do {
@@ -77,15 +74,41 @@ final class S3Client: Sendable {
         }
         let status = Int(response.status.code)
         if accept.contains(status) { return response }
-        let text = method == .HEAD ? "" : String(buffer: (try? await response.body.collect(upTo: 64 << 10)) ?? ByteBuffer())
-        let code = S3XML.first("Code", in: text) ?? "HTTP\(status)"
-        let message = S3XML.first("Message", in: text) ?? response.status.reasonPhrase
-        if attempt > 1 || status >= 500 {
-            logger.debug("s3 request failed", metadata: ["method": "\(method.rawValue)", "status": "\(status)", "code": "\(code)", "attempt": "\(attempt)"])
-        }
-        if status == 404 && code != "NoSuchBucket" { throw BlobStoreError.notFound(key ?? settings.bucket) }
-        throw BlobStoreError.backend(status: status, code: code, message: message)
+        let text = method == .HEAD ? "" : String(buffer: (try? await response.body.collect(upTo: Self.errorBodyLimit)) ?? ByteBuffer())
+        throw failure(method, key: key, status: response.status, text: text, attempt: attempt)
     }
+
+    /// The URL and headers of a signed request (`host` and `content-length` are left to the HTTP client).
+    func sign(_ method: HTTPMethod, key: String?, query: [(String, String)], headers extra: [(String, String)], body: ByteBuffer?) -> (url: String, target: String, headers: HTTPHeaders) {
+        let location = settings.location(key)
+        var headers: [(String, String)] = [("host", location.host)] + extra
+        // Large bodies (parts, big single PUTs) are sent unsigned, as the AWS SDKs do: hashing
+        // them costs a pass over every byte, and TCP plus S3's own checks cover their integrity.
+        let payloadHash = body.map { buffer in
+            buffer.readableBytes > Self.signedPayloadLimit ? SigV4Signer.unsignedPayload : buffer.withUnsafeReadableBytes { SHA256.hash(data: $0).hex }
+        } ?? SigV4Signer.emptyPayloadHash
+        if let body { headers.append(("content-length", String(body.readableBytes))) }
+        signer.sign(method: method.rawValue, path: location.path, query: query, headers: &headers, payloadHash: payloadHash, date: clock.now)
+        let queryString = signer.canonicalQuery(query)
+        let target = signer.canonicalPath(location.path) + (queryString.isEmpty ? "" : "?" + queryString)
+        var fields = HTTPHeaders()
+        for (name, value) in headers where name != "host" && name != "content-length" { fields.add(name: name, value: value) }
+        return ("\(location.scheme)://\(location.host)\(target)", target, fields)
+    }
+
+    /// The error for a response whose status was not accepted, from S3's XML error body.
+    func failure(_ method: HTTPMethod, key: String?, status: HTTPResponseStatus, text: String, attempt: Int) -> BlobStoreError {
+        let code = S3XML.first("Code", in: text) ?? "HTTP\(status.code)"
+        let message = S3XML.first("Message", in: text) ?? status.reasonPhrase
+        if attempt > 1 || status.code >= 500 {
+            logger.debug("s3 request failed", metadata: ["method": "\(method.rawValue)", "status": "\(status.code)", "code": "\(code)", "attempt": "\(attempt)"])
+        }
+        if status == .notFound && code != "NoSuchBucket" { return .notFound(key ?? settings.bucket) }
+        return .backend(status: Int(status.code), code: code, message: message)
+    }
+
+    /// The most of an error body read for its code and message.
+    static let errorBodyLimit = 64 << 10
 
     /// Worth retrying and counted by the breaker: no connection, 5xx, throttling.
     /// Bodies up to this size are signed with their SHA-256.

@@ -63,7 +63,7 @@ enum StorageDriver: Sendable, CustomStringConvertible, Hashable {
                 settings.partSize = partSize
                 settings.multipartThreshold = partSize * 2
             }
-            return S3BlobStore(client: S3Client(settings: settings, clock: clock, logger: Logger(label: "test")))
+            return S3BlobStore(client: try S3Client(settings: settings, clock: clock, logger: Logger(label: "test")))
         }
     }
 
@@ -74,7 +74,7 @@ enum StorageDriver: Sendable, CustomStringConvertible, Hashable {
     /// Creates a bucket with a unique name on the S3 server.
     static func makeBucket(endpoint: String) async throws -> String {
         let bucket = "plinth-" + UUID().uuidString.lowercased().prefix(18)
-        let client = S3Client(settings: try settings(endpoint: endpoint, bucket: bucket), clock: SystemClock(), logger: Logger(label: "test"))
+        let client = try S3Client(settings: try settings(endpoint: endpoint, bucket: bucket), clock: SystemClock(), logger: Logger(label: "test"))
         defer { Task { await client.shutdown() } }
         _ = try await client.send(.PUT, key: nil)
         return bucket

@@ -1,0 +1,178 @@
+import NIOCore
+import NIOHTTP1
+
+/// One GET on a download connection, and where its answer goes.
+final class DownloadExchange: Sendable {
+    enum Outcome: Sendable {
+        case accepted(HTTPResponseHead)
+        /// A status outside `accept`, with the start of its body (S3's XML error).
+        case refused(HTTPResponseStatus, text: String)
+    }
+
+    /// Succeeds once the head has arrived (for a refused answer, once its body has too);
+    /// fails if the connection does first.
+    let head: EventLoopPromise<Outcome>
+    /// The accepted answer's body.
+    let body: ReadAhead
+    let accept: Set<Int>
+
+    init(head: EventLoopPromise<Outcome>, body: ReadAhead, accept: Set<Int>) {
+        self.head = head
+        self.body = body
+        self.accept = accept
+    }
+}
+
+/// The connection's read timeout passed while an exchange was reading.
+struct DownloadTimeout: Error, CustomStringConvertible {
+    var description: String { "S3 sent nothing within STORAGE_TIMEOUT" }
+}
+
+/// The connection closed in the middle of an exchange.
+struct DownloadConnectionClosed: Error, CustomStringConvertible {
+    var description: String { "S3 closed the connection before the answer was complete" }
+}
+
+/// Runs GETs one at a time on a connection to S3 and feeds each accepted body into the
+/// exchange's ``ReadAhead`` from the event loop: no thread hop per read. Reading stops while the
+/// buffer is full (the client is slower than S3) and resumes once it has room, so the read
+/// timeout counts only while the connection is meant to be reading.
+final class DownloadHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private var context: ChannelHandlerContext?
+    private var exchange: DownloadExchange?
+    /// Counts exchanges, so a late "room again" from a finished exchange's buffer is ignored.
+    private var generation = 0
+    private var headSettled = false
+    private var refused: HTTPResponseStatus?
+    private var errorBody = ByteBuffer()
+    private var keepAlive = true
+    private var paused = false
+    private var readPending = false
+    /// Called on the loop when an exchange has ended and the connection can take another.
+    private let onIdle: (any Channel) -> Void
+
+    init(onIdle: @escaping (any Channel) -> Void) {
+        self.onIdle = onIdle
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// Sends `request` and reports its answer to `exchange`. On the channel's loop.
+    func start(_ request: HTTPRequestHead, _ exchange: DownloadExchange) {
+        guard let context, context.channel.isActive, self.exchange == nil else {
+            exchange.head.fail(DownloadConnectionClosed())
+            return
+        }
+        generation += 1
+        self.exchange = exchange
+        headSettled = false
+        refused = nil
+        errorBody.clear()
+        keepAlive = true
+        resume(context)
+        context.write(wrapOutboundOut(.head(request)), promise: nil)
+        let sent = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: sent)
+        let generation = self.generation
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        sent.futureResult.whenFailure { error in
+            guard handler.value.generation == generation else { return }
+            handler.value.fail(error)
+            handler.value.context?.close(promise: nil)
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if paused { readPending = true } else { context.read() }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let exchange else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            keepAlive = head.isKeepAlive
+            if exchange.accept.contains(Int(head.status.code)) {
+                headSettled = true
+                exchange.head.succeed(.accepted(head))
+            } else {
+                refused = head.status
+            }
+        case .body(var part):
+            if refused != nil {
+                if errorBody.readableBytes < S3Client.errorBodyLimit { errorBody.writeBuffer(&part) }
+                return
+            }
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let (eventLoop, generation) = (context.eventLoop, self.generation)
+            let now = exchange.body.offer(part) { result in
+                eventLoop.execute {
+                    guard handler.value.generation == generation, let context = handler.value.context else { return }
+                    switch result {
+                    case .success: handler.value.resume(context)
+                    case .failure: context.close(promise: nil)
+                    }
+                }
+            }
+            switch now {
+            case .success?: break
+            case .failure?: context.close(promise: nil)  // the reader went away
+            case nil: paused = true
+            }
+        case .end:
+            self.exchange = nil
+            if let refused, !headSettled {
+                headSettled = true
+                exchange.head.succeed(.refused(refused, text: String(buffer: errorBody)))
+            } else {
+                exchange.body.finish(nil)
+            }
+            if keepAlive { onIdle(context.channel) } else { context.close(promise: nil) }
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case IdleStateHandler.IdleStateEvent.read = event {
+            // Waiting on a full buffer is the reader's pace, not S3's silence.
+            if exchange != nil && paused { return }
+            if exchange != nil { fail(DownloadTimeout()) }
+            // Idle in the pool for a whole timeout: S3 would soon close it anyway.
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fail(DownloadConnectionClosed())
+        context.fireChannelInactive()
+    }
+
+    private func resume(_ context: ChannelHandlerContext) {
+        paused = false
+        if readPending {
+            readPending = false
+            context.read()
+        }
+    }
+
+    private func fail(_ error: any Error) {
+        guard let exchange else { return }
+        self.exchange = nil
+        if headSettled {
+            exchange.body.finish(error)
+        } else {
+            headSettled = true
+            exchange.head.fail(error)
+        }
+    }
+}
