@@ -52,6 +52,9 @@ public struct S3Settings: Sendable {
     public var multipartThreshold: Int = 10 << 20
     /// `STORAGE_PART_SIZE`. Default 5 MiB, S3's minimum part.
     public var partSize: Int = 5 << 20
+    /// `STORAGE_UPLOAD_CONCURRENCY`: parts of one upload sent at once while the next is read.
+    /// Default 6. Memory per upload is about the threshold plus this many parts.
+    public var uploadConcurrency: Int = 6
     /// `STORAGE_MAX_ATTEMPTS`: tries per request on 5xx, throttling or a lost connection. Default 3.
     public var maxAttempts: Int = 3
     /// `STORAGE_TIMEOUT`: seconds to wait for a response head, and between body reads. Default 30.
@@ -94,6 +97,7 @@ public struct S3Settings: Sendable {
         s.partSize = try source.bytes("STORAGE_PART_SIZE", default: s.partSize)
         guard s.partSize >= 5 << 20 else { throw ConfigurationError(key: "STORAGE_PART_SIZE", reason: "must be at least 5mb (S3's smallest part)") }
         guard s.multipartThreshold >= s.partSize else { throw ConfigurationError(key: "STORAGE_MULTIPART_THRESHOLD", reason: "must be at least STORAGE_PART_SIZE (\(s.partSize) bytes)") }
+        s.uploadConcurrency = try source.int("STORAGE_UPLOAD_CONCURRENCY", default: s.uploadConcurrency, range: 1...64)
         s.maxAttempts = try source.int("STORAGE_MAX_ATTEMPTS", default: s.maxAttempts, range: 1...10)
         s.timeout = try source.seconds("STORAGE_TIMEOUT", default: s.timeout, minimum: 0.1)
         s.connectTimeout = try source.seconds("STORAGE_CONNECT_TIMEOUT", default: s.connectTimeout, minimum: 0.01)

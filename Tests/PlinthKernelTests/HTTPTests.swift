@@ -151,14 +151,16 @@ import Testing
 
     @Test(arguments: TestBackend.all)
     func readyReportsEachPluginAndFailsWith503(backend: TestBackend) async throws {
-        try await withNotes(backend) { client in
+        // /ready must not time out on a machine busy with other tests.
+        let patient = ["PLINTH_HEALTH_TIMEOUT": "30"]
+        try await withNotes(backend, environment: patient) { client in
             try await client.execute(uri: "/ready", method: .get) { response async throws in
                 #expect(response.status == .ok)
                 let body = try json(response.body)
                 #expect((body["plugins"] as? [String: Any])?["notes"] as? [String: Bool] == ["healthy": true])
             }
         }
-        try await withNotes(backend, environment: ["PLINTH_NOTES_HEALTHY": "false"]) { client in
+        try await withNotes(backend, environment: patient.merging(["PLINTH_NOTES_HEALTHY": "false"]) { $1 }) { client in
             try await client.execute(uri: "/ready", method: .get) { response async throws in
                 #expect(response.status == .serviceUnavailable)
                 let body = try json(response.body)

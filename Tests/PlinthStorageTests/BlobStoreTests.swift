@@ -12,8 +12,14 @@ import Testing
         let folder = try storageFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try await driver.makeStore(folder: folder, partSize: partSize)
-        try await body(store)
-        if let s3 = store as? S3BlobStore { await s3.client.shutdown() }
+        let s3 = store as? S3BlobStore
+        do {
+            try await body(store)
+        } catch {
+            await s3?.client.shutdown()
+            throw error
+        }
+        await s3?.client.shutdown()
     }
 
     @Test(arguments: StorageDriver.all)

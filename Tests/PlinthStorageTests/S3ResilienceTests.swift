@@ -85,18 +85,18 @@ import Testing
         try await Self.throttlingServer(failures: failures, hits: hits).test(.live) { server in
             var settings = try StorageDriver.settings(endpoint: "http://127.0.0.1:\(server.port!)", bucket: "files")
             settings.maxAttempts = attempts
-            let client = try S3Client(settings: settings, clock: SystemClock(), logger: Logger(label: "test"))
-            let store = S3BlobStore(client: client)
-            if succeeds {
-                let object = try await store.get(try BlobKey(system: "a.txt"))
-                #expect(String(buffer: try await object.body.collect(upTo: 100)) == "finally")
-            } else {
-                await #expect(throws: BlobStoreError.backend(status: 503, code: "SlowDown", message: "Please reduce your request rate.")) {
-                    _ = try await store.get(try BlobKey(system: "a.txt"))
+            try await withS3Client(settings) { client in
+                let store = S3BlobStore(client: client)
+                if succeeds {
+                    let object = try await store.get(try BlobKey(system: "a.txt"))
+                    #expect(String(buffer: try await object.body.collect(upTo: 100)) == "finally")
+                } else {
+                    await #expect(throws: BlobStoreError.backend(status: 503, code: "SlowDown", message: "Please reduce your request rate.")) {
+                        _ = try await store.get(try BlobKey(system: "a.txt"))
+                    }
                 }
             }
             #expect(hits.count == attempts)
-            await client.shutdown()
         }
     }
 }

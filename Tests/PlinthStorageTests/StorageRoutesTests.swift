@@ -239,6 +239,7 @@ import Testing
         (["STORAGE_BUCKET": "files", "STORAGE_ACCESS_KEY_ID": "a", "STORAGE_SECRET_ACCESS_KEY": "b", "STORAGE_ENDPOINT": "ftp://x"], "plugin 'storage' is misconfigured: STORAGE_ENDPOINT must be an http or https URL such as http://127.0.0.1:9000, not 'ftp://x'"),
         (["STORAGE_PRESIGN_MAX_EXPIRY": "700000"], "plugin 'storage' is misconfigured: STORAGE_PRESIGN_MAX_EXPIRY must be a whole number between 1 and 604800, not '700000'"),
         (["STORAGE_BUCKET": "files", "STORAGE_ACCESS_KEY_ID": "a", "STORAGE_SECRET_ACCESS_KEY": "b", "STORAGE_PART_SIZE": "1mb"], "plugin 'storage' is misconfigured: STORAGE_PART_SIZE must be at least 5mb (S3's smallest part)"),
+        (["STORAGE_BUCKET": "files", "STORAGE_ACCESS_KEY_ID": "a", "STORAGE_SECRET_ACCESS_KEY": "b", "STORAGE_UPLOAD_CONCURRENCY": "0"], "plugin 'storage' is misconfigured: STORAGE_UPLOAD_CONCURRENCY must be a whole number between 1 and 64, not '0'"),
     ])
     func badSettingsStopStartupWithOneLine(environment: [String: String], message: String) async throws {
         let kernel = try TestKernel.makeKernel(plugins: [PluginEntry(StoragePlugin.self)], backend: .sqlite, environment: environment)

@@ -46,8 +46,7 @@ final class DownloadConnections: Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     if let tls { try pipeline.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: serverName)) }
                     try pipeline.addHTTPClientHandlers()
-                    try pipeline.addHandler(IdleStateHandler(readTimeout: readTimeout))
-                    try pipeline.addHandler(DownloadHandler { [weak self] channel in self?.release(channel, target: target) })
+                    try pipeline.addHandler(DownloadHandler(readTimeout: readTimeout) { [weak self] channel in self?.release(channel, target: target) })
                 }
             }
         return (try await bootstrap.connect(host: host, port: port).get(), false)

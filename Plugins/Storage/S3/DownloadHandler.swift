@@ -37,6 +37,11 @@ struct DownloadConnectionClosed: Error, CustomStringConvertible {
 /// exchange's ``ReadAhead`` from the event loop: no thread hop per read. Reading stops while the
 /// buffer is full (the client is slower than S3) and resumes once it has room, so the read
 /// timeout counts only while the connection is meant to be reading.
+///
+/// The handler keeps its own read timer rather than an `IdleStateHandler`'s, whose clock starts
+/// when the connection opens: on a busy machine the time between connecting and sending the
+/// first GET would count against S3, and a fresh connection could be closed as idle before it
+/// carried a single request.
 final class DownloadHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
@@ -52,15 +57,25 @@ final class DownloadHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var keepAlive = true
     private var paused = false
     private var readPending = false
+    /// How long S3 may stay silent during an exchange, and how long the connection may stay
+    /// unused between exchanges before it is closed.
+    private let readTimeout: TimeAmount
+    /// The last time S3 sent something or the connection was given work; the timer counts from it.
+    private var lastActivity = NIODeadline.now()
+    private var timer: Scheduled<Void>?
     /// Called on the loop when an exchange has ended and the connection can take another.
     private let onIdle: (any Channel) -> Void
 
-    init(onIdle: @escaping (any Channel) -> Void) {
+    init(readTimeout: TimeAmount, onIdle: @escaping (any Channel) -> Void) {
+        self.readTimeout = readTimeout
         self.onIdle = onIdle
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        self.context = nil
+    }
 
     /// Sends `request` and reports its answer to `exchange`. On the channel's loop.
     func start(_ request: HTTPRequestHead, _ exchange: DownloadExchange) {
@@ -74,6 +89,8 @@ final class DownloadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         refused = nil
         errorBody.clear()
         keepAlive = true
+        lastActivity = .now()
+        arm(context, at: lastActivity + readTimeout)
         resume(context)
         context.write(wrapOutboundOut(.head(request)), promise: nil)
         let sent = context.eventLoop.makePromise(of: Void.self)
@@ -93,6 +110,7 @@ final class DownloadHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let exchange else { return }
+        lastActivity = .now()
         switch unwrapInboundIn(data) {
         case .head(let head):
             keepAlive = head.isKeepAlive
@@ -131,20 +149,43 @@ final class DownloadHandler: ChannelDuplexHandler, RemovableChannelHandler {
             } else {
                 exchange.body.finish(nil)
             }
-            if keepAlive { onIdle(context.channel) } else { context.close(promise: nil) }
+            guard keepAlive else {
+                context.close(promise: nil)
+                return
+            }
+            lastActivity = .now()
+            arm(context, at: lastActivity + readTimeout)
+            onIdle(context.channel)
         }
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case IdleStateHandler.IdleStateEvent.read = event {
-            // Waiting on a full buffer is the reader's pace, not S3's silence.
-            if exchange != nil && paused { return }
-            if exchange != nil { fail(DownloadTimeout()) }
-            // Idle in the pool for a whole timeout: S3 would soon close it anyway.
-            context.close(promise: nil)
+    /// Checks the connection when `deadline` comes, unless another exchange has started by then.
+    private func arm(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
+        timer?.cancel()
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let generation = self.generation
+        timer = context.eventLoop.scheduleTask(deadline: deadline) {
+            guard handler.value.generation == generation else { return }
+            handler.value.timerFired()
+        }
+    }
+
+    private func timerFired() {
+        guard let context else { return }
+        let now = NIODeadline.now()
+        // Waiting on a full buffer is the reader's pace, not S3's silence.
+        if exchange != nil && paused {
+            arm(context, at: now + readTimeout)
             return
         }
-        context.fireUserInboundEventTriggered(event)
+        let due = lastActivity + readTimeout
+        if due > now {
+            arm(context, at: due)
+            return
+        }
+        if exchange != nil { fail(DownloadTimeout()) }
+        // Or unused in the pool for a whole timeout: S3 would soon close it anyway.
+        context.close(promise: nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -153,11 +194,13 @@ final class DownloadHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
         fail(DownloadConnectionClosed())
         context.fireChannelInactive()
     }
 
     private func resume(_ context: ChannelHandlerContext) {
+        if paused { lastActivity = .now() }
         paused = false
         if readPending {
             readPending = false

@@ -4,7 +4,8 @@ import NIOCore
 
 /// An upload to S3 that holds at most the multipart threshold plus the parts in flight:
 /// below `multipartThreshold` it is one PutObject; above it, a multipart upload whose parts of
-/// `partSize` bytes go out while the next part is read (six at a time), aborted on any failure.
+/// `partSize` bytes go out while the next part is read (`STORAGE_UPLOAD_CONCURRENCY` at a
+/// time, default 6), aborted on any failure.
 actor S3Upload: BlobUpload {
     let client: S3Client
     let key: String
@@ -20,10 +21,6 @@ actor S3Upload: BlobUpload {
     var inFlight: [Task<(Int, String), any Error>] = []
     var done: [(Int, String)] = []
     var closed = false
-    /// Parts uploading at once while the next is read: six overlap S3's per-part work (against
-    /// moto, four left the upload waiting on it) and hold at most ~40 MiB with 5 MiB parts
-    /// (threshold, part being filled, parts in flight).
-    static let concurrentParts = 6
 
     init(client: S3Client, key: String, contentType: String?) {
         self.client = client
@@ -111,7 +108,7 @@ actor S3Upload: BlobUpload {
 
     private func send(_ part: ByteBuffer) async throws {
         guard let uploadID else { return }
-        if inFlight.count >= Self.concurrentParts {
+        if inFlight.count >= client.settings.uploadConcurrency {
             let oldest = inFlight.removeFirst()
             do { done.append(try await oldest.value) } catch {
                 await abortMultipart()

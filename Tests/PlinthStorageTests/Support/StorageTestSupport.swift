@@ -74,10 +74,24 @@ enum StorageDriver: Sendable, CustomStringConvertible, Hashable {
     /// Creates a bucket with a unique name on the S3 server.
     static func makeBucket(endpoint: String) async throws -> String {
         let bucket = "plinth-" + UUID().uuidString.lowercased().prefix(18)
-        let client = try S3Client(settings: try settings(endpoint: endpoint, bucket: bucket), clock: SystemClock(), logger: Logger(label: "test"))
-        defer { Task { await client.shutdown() } }
-        _ = try await client.send(.PUT, key: nil)
+        try await withS3Client(try settings(endpoint: endpoint, bucket: bucket)) { client in
+            _ = try await client.send(.PUT, key: nil)
+        }
         return bucket
+    }
+}
+
+/// Runs `body` with a client made from `settings` and shuts the client down however `body`
+/// ends: a client freed while running traps, which would hide the failure that skipped it.
+func withS3Client<T>(_ settings: S3Settings, clock: any KernelClock = SystemClock(), _ body: (S3Client) async throws -> T) async throws -> T {
+    let client = try S3Client(settings: settings, clock: clock, logger: Logger(label: "test"))
+    do {
+        let result = try await body(client)
+        await client.shutdown()
+        return result
+    } catch {
+        await client.shutdown()
+        throw error
     }
 }
 
