@@ -39,13 +39,13 @@ import Testing
         router.get("**") { _, _ -> Response in
             Response(status: .ok, body: ResponseBody(contentLength: 2_000_000) { writer in
                 try await writer.write(ByteBuffer(repeating: 1, count: 1000))
-                try await Task.sleep(for: .seconds(3))
+                try await Task.sleep(for: .seconds(5))
                 try await writer.write(ByteBuffer(repeating: 1, count: 2_000_000 - 1000))
                 try await writer.finish(nil)
             })
         }
         try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { server in
-            try await Self.withClient(port: server.port!, timeout: 0.3) { client in
+            try await Self.withClient(port: server.port!, timeout: 1) { client in
                 let object = try await S3BlobStore(client: client).get(try BlobKey(system: "stalls.bin"))
                 await #expect(throws: DownloadTimeout.self) { _ = try await object.body.collect(upTo: 4 << 20) }
             }
@@ -61,14 +61,14 @@ import Testing
             Response(status: .ok, body: ResponseBody(byteBuffer: content))
         }
         try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { server in
-            try await Self.withClient(port: server.port!, timeout: 0.3) { client in
+            try await Self.withClient(port: server.port!, timeout: 1) { client in
                 let object = try await S3BlobStore(client: client).get(try BlobKey(system: "big.bin"))
                 var received = ByteBuffer()
                 var batches = 0
                 try await object.body.streamBatches { chunks in
                     batches += 1
                     // Reading stops while the buffer is full; waiting on the reader is not a stall.
-                    if batches == 1 { try await Task.sleep(for: .seconds(1)) }
+                    if batches == 1 { try await Task.sleep(for: .seconds(3)) }
                     for var chunk in chunks { received.writeBuffer(&chunk) }
                 }
                 #expect(received.readableBytes == size)
@@ -93,12 +93,12 @@ import Testing
     @Test func aConnectionUnusedForTheReadTimeoutIsClosed() async throws {
         let server = try await KeepAliveServer.start(answersPerConnection: .max)
         defer { server.stop() }
-        try await Self.withClient(port: server.port, timeout: 0.3) { client in
+        try await Self.withClient(port: server.port, timeout: 1) { client in
             let store = S3BlobStore(client: client)
             for _ in 0..<2 {
                 let object = try await store.get(try BlobKey(system: "a.txt"))
                 #expect(String(buffer: try await object.body.collect(upTo: 100)) == "answer")
-                try await Task.sleep(for: .seconds(1))
+                try await Task.sleep(for: .seconds(3))
             }
         }
         #expect(server.connections == 2)
@@ -109,15 +109,63 @@ import Testing
         // On a busy machine the first GET can go out later than the read timeout after connecting.
         let server = try await KeepAliveServer.start(answersPerConnection: .max)
         defer { server.stop() }
-        try await Self.withClient(port: server.port, timeout: 0.3) { client in
+        try await Self.withClient(port: server.port, timeout: 1) { client in
             let opened = try await client.downloads.acquire(host: "127.0.0.1", port: server.port, reuse: false)
-            try await Task.sleep(for: .seconds(1))
+            try await Task.sleep(for: .seconds(3))
             client.downloads.release(opened.channel, target: "127.0.0.1:\(server.port)")
             let object = try await S3BlobStore(client: client).get(try BlobKey(system: "a.txt"))
             #expect(String(buffer: try await object.body.collect(upTo: 100)) == "answer")
         }
         #expect(server.connections == 1)
         #expect(server.requests == 1)
+    }
+
+    @Test func cancellingAReaderStopsItWhileS3IsSilent() async throws {
+        let router = Router()
+        router.get("**") { _, _ -> Response in
+            Response(status: .ok, body: ResponseBody(contentLength: 2000) { writer in
+                try await writer.write(ByteBuffer(repeating: 1, count: 1000))
+                try await Task.sleep(for: .seconds(5))
+                try await writer.write(ByteBuffer(repeating: 1, count: 1000))
+                try await writer.finish(nil)
+            })
+        }
+        try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { server in
+            try await Self.withClient(port: server.port!) { client in
+                let object = try await S3BlobStore(client: client).get(try BlobKey(system: "stalls.bin"))
+                let reader = Task { try await object.body.collect(upTo: 1 << 20) }
+                try await Task.sleep(for: .milliseconds(200))
+                reader.cancel()
+                // Without cancellation the reader would get all 2000 bytes once S3 resumes.
+                await #expect(throws: CancellationError.self) { _ = try await reader.value }
+            }
+        }
+    }
+
+    @Test func aBodyNobodyReadsClosesItsConnection() async throws {
+        // Larger than the read-ahead buffer, so the connection waits on a reader.
+        let server = try await KeepAliveServer.start(answersPerConnection: .max, body: ByteBuffer(repeating: 7, count: 16 << 20))
+        defer { server.stop() }
+        try await Self.withClient(port: server.port) { client in
+            // The client left before the response began: the body is dropped unread.
+            _ = try await S3BlobStore(client: client).get(try BlobKey(system: "big.bin"))
+            let deadline = ContinuousClock.now + .seconds(10)
+            while server.closed == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(server.closed == 1)
+    }
+
+    @Test func anErrorAnswerLeavesTheConnectionForTheNextDownload() async throws {
+        let server = try await KeepAliveServer.start(answersPerConnection: .max)
+        defer { server.stop() }
+        try await Self.withClient(port: server.port) { client in
+            let store = S3BlobStore(client: client)
+            await #expect(throws: BlobStoreError.notFound("system/missing.txt")) { _ = try await store.get(try BlobKey(system: "missing.txt")) }
+            let object = try await store.get(try BlobKey(system: "a.txt"))
+            #expect(String(buffer: try await object.body.collect(upTo: 100)) == "answer")
+        }
+        #expect(server.connections == 1)
+        #expect(server.requests == 2)
     }
 
     @Test func aKeptConnectionThatS3ClosedIsReplacedWithoutARetry() async throws {
@@ -139,7 +187,8 @@ import Testing
 }
 
 /// An HTTP server that answers `answersPerConnection` requests per connection with keep-alive,
-/// then closes the connection without an answer when another request arrives on it.
+/// then closes the connection without an answer when another request arrives on it. It answers
+/// `body`, or S3's 404 for a key containing "missing".
 final class KeepAliveServer: Sendable {
     final class Counts: Sendable { let value = Mutex((connections: 0, requests: 0, closed: 0)) }
 
@@ -157,14 +206,14 @@ final class KeepAliveServer: Sendable {
     /// Connections the client has closed.
     var closed: Int { counts.value.withLock { $0.closed } }
 
-    static func start(answersPerConnection: Int) async throws -> KeepAliveServer {
+    static func start(answersPerConnection: Int, body: ByteBuffer = ByteBuffer(string: "answer")) async throws -> KeepAliveServer {
         let counts = Counts()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
                 counts.value.withLock { $0.connections += 1 }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Handler(answers: answersPerConnection, counts: counts))
+                    try channel.pipeline.syncOperations.addHandler(Handler(answers: answersPerConnection, body: body, counts: counts))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -177,11 +226,14 @@ final class KeepAliveServer: Sendable {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         let answers: Int
+        let body: ByteBuffer
         let counts: Counts
         var requests = 0
+        var missing = false
 
-        init(answers: Int, counts: Counts) {
+        init(answers: Int, body: ByteBuffer, counts: Counts) {
             self.answers = answers
+            self.body = body
             self.counts = counts
         }
 
@@ -191,15 +243,17 @@ final class KeepAliveServer: Sendable {
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            guard case .end = unwrapInboundIn(data) else { return }
+            let part = unwrapInboundIn(data)
+            if case .head(let head) = part { missing = head.uri.contains("missing") }
+            guard case .end = part else { return }
             counts.value.withLock { $0.requests += 1 }
             requests += 1
             guard requests <= answers else {
                 context.close(promise: nil)
                 return
             }
-            let body = ByteBuffer(string: "answer")
-            var head = HTTPResponseHead(version: .http1_1, status: .ok)
+            let body = missing ? ByteBuffer(string: "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>") : self.body
+            var head = HTTPResponseHead(version: .http1_1, status: missing ? .notFound : .ok)
             head.headers.add(name: "content-length", value: String(body.readableBytes))
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)

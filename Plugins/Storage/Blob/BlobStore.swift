@@ -144,9 +144,13 @@ public struct BlobBody: Sendable {
         self.batches = batches
     }
 
-    /// A body fed by a buffer that its source fills on its own (a network response).
+    /// A body fed by a buffer that its source fills on its own (a network response). A body
+    /// dropped without being read (the client left before the response started) cancels the
+    /// buffer, so its source stops rather than waiting on a reader that never comes.
     init(buffered buffer: ReadAhead) {
+        let dropped = CancelOnRelease(buffer)
         self.batches = { consume in
+            _ = dropped  // held for as long as the body is
             do {
                 while let chunks = try await buffer.take() { try await consume(chunks) }
             } catch {

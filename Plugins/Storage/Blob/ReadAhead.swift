@@ -89,14 +89,17 @@ final class ReadAhead: Sendable {
         let consumer: CheckedContinuation<Void, Never>? = state.withLock { state in
             state.finished = true
             state.failure = failure
+            // The source is done with whatever the action stops (a connection may already
+            // carry another download): a consumer that goes away now must not stop it.
+            state.onCancel = nil
             defer { state.consumer = nil }
             return state.consumer
         }
         consumer?.resume()
     }
 
-    /// Runs `action` when the consumer goes away (at once if it has), so a producer that does
-    /// not wait on this buffer (a network request) can be stopped.
+    /// Runs `action` when the consumer goes away before the source has finished (at once if it
+    /// has), so a producer that does not wait on this buffer (a network request) can be stopped.
     func whenCancelled(_ action: @escaping @Sendable () -> Void) {
         let now = state.withLock { state in
             if state.cancelled { return true }
@@ -108,24 +111,30 @@ final class ReadAhead: Sendable {
 
     /// Stops the producer: the consumer will not read on (the client went away).
     func cancel() {
-        let (producer, onCancel): (Waiter?, (@Sendable () -> Void)?) = state.withLock { state in
+        let (producer, consumer, onCancel) = state.withLock { state in
             state.cancelled = true
+            state.chunks = []
+            state.bytes = 0
             defer {
                 state.producer = nil
+                state.consumer = nil
                 state.onCancel = nil
             }
-            return (state.producer, state.onCancel)
+            return (state.producer, state.consumer, state.onCancel)
         }
         producer?.resume(with: .failure(CancellationError()))
+        consumer?.resume()
         onCancel?()
     }
 
     /// Every chunk buffered so far, waiting for at least one; nil after the last.
-    /// - Throws: the source's error, after the chunks that came before it.
+    /// - Throws: the source's error, after the chunks that came before it; `CancellationError`
+    ///   once the buffer or the reading task is cancelled (which cancels the buffer).
     func take() async throws -> [ByteBuffer]? {
         while true {
             enum Next { case chunks([ByteBuffer], Waiter?), end, failed(any Error), wait }
             let next: Next = state.withLock { state in
+                if state.cancelled { return .failed(CancellationError()) }
                 if !state.chunks.isEmpty {
                     let chunks = state.chunks
                     state.chunks.removeAll(keepingCapacity: true)
@@ -145,15 +154,33 @@ final class ReadAhead: Sendable {
             case .failed(let error):
                 throw error
             case .wait:
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let ready = state.withLock { state in
-                        if !state.chunks.isEmpty || state.finished { return true }
-                        state.consumer = continuation
-                        return false
+                // A reader cancelled while the source is silent stops now, not at the source's timeout.
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                        let ready = state.withLock { state in
+                            if !state.chunks.isEmpty || state.finished || state.cancelled { return true }
+                            state.consumer = continuation
+                            return false
+                        }
+                        if ready { continuation.resume() }
                     }
-                    if ready { continuation.resume() }
+                } onCancel: {
+                    cancel()
                 }
             }
         }
     }
+}
+
+/// Cancels a buffer when the last reference to it goes: held by a body that has not been read,
+/// it stops the source of a body nobody will read. Cancelling a buffer whose source has finished
+/// does nothing the reader could see.
+final class CancelOnRelease: Sendable {
+    let buffer: ReadAhead
+
+    init(_ buffer: ReadAhead) {
+        self.buffer = buffer
+    }
+
+    deinit { buffer.cancel() }
 }

@@ -28,8 +28,10 @@ final class DownloadConnections: Sendable {
     }
 
     /// An open connection to `host:port`: an idle one when there is one, else a new one.
+    /// - Throws: ``DownloadConnectionsClosed`` after ``shutdown()``; the connect error.
     func acquire(host: String, port: Int, reuse: Bool) async throws -> (channel: any Channel, reused: Bool) {
         let target = "\(host):\(port)"
+        if idle.withLock({ $0.closed }) { throw DownloadConnectionsClosed() }
         if reuse {
             while let channel = idle.withLock({ idle in idle.channels.lastIndex { $0.target == target }.map { idle.channels.remove(at: $0).channel } }) {
                 if channel.isActive { return (channel, true) }
@@ -49,7 +51,12 @@ final class DownloadConnections: Sendable {
                     try pipeline.addHandler(DownloadHandler(readTimeout: readTimeout) { [weak self] channel in self?.release(channel, target: target) })
                 }
             }
-        return (try await bootstrap.connect(host: host, port: port).get(), false)
+        let channel = try await bootstrap.connect(host: host, port: port).get()
+        // A kept connection that closes (S3 dropped it, or it sat idle too long) leaves the pool.
+        channel.closeFuture.whenComplete { [weak self] _ in
+            self?.idle.withLock { idle in idle.channels.removeAll { $0.channel === channel } }
+        }
+        return (channel, false)
     }
 
     /// Keeps a connection whose exchange has ended for the next download, or closes it.
@@ -75,4 +82,9 @@ final class DownloadConnections: Sendable {
     static func isIPAddress(_ host: String) -> Bool {
         (try? SocketAddress(ipAddress: host, port: 0)) != nil
     }
+}
+
+/// The storage plugin is stopping: no new download connections.
+struct DownloadConnectionsClosed: Error, CustomStringConvertible {
+    var description: String { "the storage client has shut down" }
 }

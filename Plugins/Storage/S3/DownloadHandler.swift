@@ -121,8 +121,19 @@ final class DownloadHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 refused = head.status
             }
         case .body(var part):
-            if refused != nil {
-                if errorBody.readableBytes < S3Client.errorBodyLimit { errorBody.writeBuffer(&part) }
+            if let refused {
+                let room = S3Client.errorBodyLimit - errorBody.readableBytes
+                if part.readableBytes <= room {
+                    errorBody.writeBuffer(&part)
+                    return
+                }
+                // An error body this long is not S3's XML: answer with its start, and close
+                // rather than read the rest.
+                if let start = part.readSlice(length: room) { errorBody.writeImmutableBuffer(start) }
+                self.exchange = nil
+                headSettled = true
+                exchange.head.succeed(.refused(refused, text: String(buffer: errorBody)))
+                context.close(promise: nil)
                 return
             }
             let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -143,19 +154,21 @@ final class DownloadHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         case .end:
             self.exchange = nil
+            // Back in the pool before the reader hears of the end, so that its next download
+            // finds this connection rather than opening another.
+            if keepAlive {
+                lastActivity = .now()
+                arm(context, at: lastActivity + readTimeout)
+                onIdle(context.channel)
+            } else {
+                context.close(promise: nil)
+            }
             if let refused, !headSettled {
                 headSettled = true
                 exchange.head.succeed(.refused(refused, text: String(buffer: errorBody)))
             } else {
                 exchange.body.finish(nil)
             }
-            guard keepAlive else {
-                context.close(promise: nil)
-                return
-            }
-            lastActivity = .now()
-            arm(context, at: lastActivity + readTimeout)
-            onIdle(context.channel)
         }
     }
 

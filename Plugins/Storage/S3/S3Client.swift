@@ -50,10 +50,15 @@ final class S3Client: Sendable {
     /// - Throws: ``BlobStoreError`` for other statuses (`notFound` for 404), `unavailable` when
     ///   the server cannot be reached, ``CircuitOpenError`` while the breaker is open.
     func send(_ method: HTTPMethod, key: String?, query: [(String, String)] = [], headers extra: [(String, String)] = [], body: ByteBuffer? = nil, accept: Set<Int> = [200]) async throws -> HTTPClientResponse {
+        try await resilient { attempt in
+            try await self.attempt(method, key: key, query: query, headers: extra, body: body, accept: accept, attempt: attempt)
+        }
+    }
+
+    /// Runs a request inside the breaker, again on 5xx, throttling or a lost connection.
+    func resilient<T: Sendable>(_ attempt: @Sendable (_ attempt: Int) async throws -> T) async throws -> T {
         try await breaker.run {
-            try await retry.run(clock: clock, shouldRetry: S3Client.isTransient) { attempt in
-                try await self.attempt(method, key: key, query: query, headers: extra, body: body, accept: accept, attempt: attempt)
-            }
+            try await retry.run(clock: clock, shouldRetry: S3Client.isTransient, attempt)
         }
     }
 
@@ -79,7 +84,7 @@ final class S3Client: Sendable {
     }
 
     /// The URL and headers of a signed request (`host` and `content-length` are left to the HTTP client).
-    func sign(_ method: HTTPMethod, key: String?, query: [(String, String)], headers extra: [(String, String)], body: ByteBuffer?) -> (url: String, target: String, headers: HTTPHeaders) {
+    func sign(_ method: HTTPMethod, key: String?, query: [(String, String)], headers extra: [(String, String)], body: ByteBuffer?) -> (url: String, host: String, target: String, headers: HTTPHeaders) {
         let location = settings.location(key)
         var headers: [(String, String)] = [("host", location.host)] + extra
         // Large bodies (parts, big single PUTs) are sent unsigned, as the AWS SDKs do: hashing
@@ -93,7 +98,7 @@ final class S3Client: Sendable {
         let target = signer.canonicalPath(location.path) + (queryString.isEmpty ? "" : "?" + queryString)
         var fields = HTTPHeaders()
         for (name, value) in headers where name != "host" && name != "content-length" { fields.add(name: name, value: value) }
-        return ("\(location.scheme)://\(location.host)\(target)", target, fields)
+        return ("\(location.scheme)://\(location.host)\(target)", location.host, target, fields)
     }
 
     /// The error for a response whose status was not accepted, from S3's XML error body.

@@ -10,21 +10,20 @@ extension S3Client {
     /// (the reader went away) closes the connection.
     /// - Throws: as ``send(_:key:query:headers:body:accept:)``.
     func download(key: String, headers extra: [(String, String)], accept: Set<Int>) async throws -> (head: HTTPResponseHead, body: ReadAhead) {
-        try await breaker.run {
-            try await retry.run(clock: clock, shouldRetry: S3Client.isTransient) { attempt in
-                try await self.downloadAttempt(key: key, headers: extra, accept: accept, attempt: attempt)
-            }
+        try await resilient { attempt in
+            try await self.downloadAttempt(key: key, headers: extra, accept: accept, attempt: attempt)
         }
     }
 
     private func downloadAttempt(key: String, headers extra: [(String, String)], accept: Set<Int>, attempt: Int) async throws -> (head: HTTPResponseHead, body: ReadAhead) {
         let signed = sign(.GET, key: key, query: [], headers: extra, body: nil)
         var headers = signed.headers
-        headers.add(name: "host", value: settings.location(key).host)
+        headers.add(name: "host", value: signed.host)
         let request = HTTPRequestHead(version: .http1_1, method: .GET, uri: signed.target, headers: headers)
         let target = settings.connectTarget(key)
         // A kept connection the server has just closed fails before any answer: then the GET
         // (safe to send twice) goes once more on a new connection, without a retry's back-off.
+        // A silent server is not that case: its timeout is the retry policy's to handle.
         var reuse = true
         while true {
             let connection: (channel: any Channel, reused: Bool)
@@ -52,7 +51,7 @@ extension S3Client {
                 }
             } catch {
                 if Task.isCancelled { throw CancellationError() }
-                if connection.reused {
+                if connection.reused && !(error is DownloadTimeout) {
                     reuse = false
                     continue
                 }
