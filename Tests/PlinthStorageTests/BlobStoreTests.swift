@@ -136,6 +136,31 @@ import Testing
         }
     }
 
+    @Test(arguments: StorageDriver.s3Only)
+    func aBodyDeclaredLargerThanTheThresholdSendsItsFirstPartAtOnce(driver: StorageDriver) async throws {
+        try await Self.withStore(driver, partSize: 5 << 20) { store in
+            let s3 = try #require(store as? S3BlobStore)
+            func uploadsInProgress() async throws -> Int {
+                let response = try await s3.client.send(.GET, key: nil, query: [("uploads", "")])
+                return S3XML.all("UploadId", in: String(buffer: try await response.body.collect(upTo: 1 << 20))).count
+            }
+            let bytes = testBytes(12 << 20)
+            let declared = try await store.beginUpload(try BlobKey(tenant: "acme", path: "declared.bin"), contentType: nil, size: bytes.count)
+            try await declared.write(ByteBuffer(bytes: bytes[..<(5 << 20)]))
+            #expect(try await uploadsInProgress() == 1)
+            // Without a declared size the first 10 MiB are held to choose between one PUT and parts.
+            let undeclared = try await store.beginUpload(try BlobKey(tenant: "acme", path: "undeclared.bin"), contentType: nil)
+            try await undeclared.write(ByteBuffer(bytes: bytes[..<(5 << 20)]))
+            #expect(try await uploadsInProgress() == 1)
+            await undeclared.abort()
+            try await declared.write(ByteBuffer(bytes: bytes[(5 << 20)...]))
+            let info = try await declared.finish()
+            #expect(info.etag?.hasSuffix("-3\"") == true, "a multipart ETag ends in -<parts>: \(info.etag ?? "nil")")
+            let stored = try await store.get(try BlobKey(tenant: "acme", path: "declared.bin")).body.collect(upTo: 13 << 20)
+            #expect(stored == ByteBuffer(bytes: bytes))
+        }
+    }
+
     @Test(arguments: StorageDriver.all)
     func abortedUploadLeavesNothingBehind(driver: StorageDriver) async throws {
         try await Self.withStore(driver, partSize: 5 << 20) { store in

@@ -17,8 +17,10 @@ public protocol BlobStore: Sendable {
     var driver: String { get }
 
     /// Starts a streaming upload; write chunks, then `finish()` (or `abort()` on failure).
-    /// Nothing is visible under `key` until `finish()` returns.
-    func beginUpload(_ key: BlobKey, contentType: String?) async throws -> any BlobUpload
+    /// Nothing is visible under `key` until `finish()` returns. `size` is the body's length
+    /// when it is known before the body (a request's Content-Length), else nil: an S3 store
+    /// then starts a large upload's parts at once instead of buffering to decide.
+    func beginUpload(_ key: BlobKey, contentType: String?, size: Int?) async throws -> any BlobUpload
 
     /// The object's bytes (all of them, or `range`), with its metadata.
     /// - Throws: ``BlobStoreError/notFound`` or ``BlobStoreError/rangeNotSatisfiable``.
@@ -47,10 +49,16 @@ public protocol BlobStore: Sendable {
 }
 
 extension BlobStore {
-    /// Uploads a whole sequence of chunks; aborts the upload if the sequence throws.
+    /// A streaming upload of a body whose length is not known in advance.
+    public func beginUpload(_ key: BlobKey, contentType: String?) async throws -> any BlobUpload {
+        try await beginUpload(key, contentType: contentType, size: nil)
+    }
+
+    /// Uploads a whole sequence of chunks (`size` bytes in all, when known); aborts the upload
+    /// if the sequence throws.
     @discardableResult
-    public func put<Body: AsyncSequence>(_ key: BlobKey, contentType: String?, body: Body) async throws -> BlobInfo where Body.Element == ByteBuffer {
-        let upload = try await beginUpload(key, contentType: contentType)
+    public func put<Body: AsyncSequence>(_ key: BlobKey, contentType: String?, size: Int? = nil, body: Body) async throws -> BlobInfo where Body.Element == ByteBuffer {
+        let upload = try await beginUpload(key, contentType: contentType, size: size)
         do {
             for try await chunk in body { try await upload.write(chunk) }
             return try await upload.finish()
@@ -63,7 +71,7 @@ extension BlobStore {
     /// Uploads bytes held in memory.
     @discardableResult
     public func put(_ key: BlobKey, contentType: String?, body: ByteBuffer) async throws -> BlobInfo {
-        try await put(key, contentType: contentType, body: SingleBuffer(buffer: body))
+        try await put(key, contentType: contentType, size: body.readableBytes, body: SingleBuffer(buffer: body))
     }
 
     /// Uploads another object's body, chunk by chunk.

@@ -13,10 +13,10 @@ struct InstrumentedBlobStore: BlobStore {
     let metrics: KernelMetrics
     var driver: String { base.driver }
 
-    func beginUpload(_ key: BlobKey, contentType: String?) async throws -> any BlobUpload {
+    func beginUpload(_ key: BlobKey, contentType: String?, size: Int?) async throws -> any BlobUpload {
         let started = ContinuousClock.now
         do {
-            return InstrumentedUpload(base: try await base.beginUpload(key, contentType: contentType), store: self, started: started)
+            return InstrumentedUpload(base: try await base.beginUpload(key, contentType: contentType, size: size), store: self, started: started)
         } catch {
             record("put", started: started, error: error)
             throw error

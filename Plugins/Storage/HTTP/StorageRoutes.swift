@@ -93,7 +93,7 @@ struct StorageRoutes {
 
     /// Streams the request body into `key`, refusing it past STORAGE_MAX_UPLOAD_SIZE.
     func stream(_ request: Request, to key: BlobKey, contentType: String) async throws -> BlobInfo {
-        let upload = try await store.beginUpload(key, contentType: contentType)
+        let upload = try await store.beginUpload(key, contentType: contentType, size: request.headers[.contentLength].flatMap { Int($0) })
         do {
             var total = 0
             for try await chunk in request.body {

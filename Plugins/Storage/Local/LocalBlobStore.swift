@@ -29,7 +29,8 @@ public struct LocalBlobStore: BlobStore {
         }
     }
 
-    public func beginUpload(_ key: BlobKey, contentType: String?) async throws -> any BlobUpload {
+    /// `size` changes nothing on disk: the file grows as chunks arrive.
+    public func beginUpload(_ key: BlobKey, contentType: String?, size: Int?) async throws -> any BlobUpload {
         let path = objectPath(key.storagePath)
         try await Self.makeDirectory(path.removingLastComponent())
         let handle = try await FileSystem.shared.openFile(forWritingAt: path, options: .newFile(replaceExisting: true))

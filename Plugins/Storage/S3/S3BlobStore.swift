@@ -15,8 +15,8 @@ public struct S3BlobStore: BlobStore {
         self.client = client
     }
 
-    public func beginUpload(_ key: BlobKey, contentType: String?) async throws -> any BlobUpload {
-        S3Upload(client: client, key: key.storagePath, contentType: contentType)
+    public func beginUpload(_ key: BlobKey, contentType: String?, size: Int?) async throws -> any BlobUpload {
+        S3Upload(client: client, key: key.storagePath, contentType: contentType, size: size)
     }
 
     public func get(_ key: BlobKey, range: ByteRange?) async throws -> BlobObject {

@@ -5,7 +5,8 @@ import NIOCore
 /// An upload to S3 that holds at most the multipart threshold plus the parts in flight:
 /// below `multipartThreshold` it is one PutObject; above it, a multipart upload whose parts of
 /// `partSize` bytes go out while the next part is read (`STORAGE_UPLOAD_CONCURRENCY` at a
-/// time, default 6), aborted on any failure.
+/// time, default 6), aborted on any failure. A body declared larger than the threshold starts
+/// its multipart upload with the first bytes instead of buffering the threshold to decide.
 actor S3Upload: BlobUpload {
     let client: S3Client
     let key: String
@@ -21,11 +22,14 @@ actor S3Upload: BlobUpload {
     var inFlight: [Task<(Int, String), any Error>] = []
     var done: [(Int, String)] = []
     var closed = false
+    /// The body was declared larger than the threshold: parts go out from the start.
+    let multipartFromStart: Bool
 
-    init(client: S3Client, key: String, contentType: String?) {
+    init(client: S3Client, key: String, contentType: String?, size: Int?) {
         self.client = client
         self.key = key
         self.contentType = contentType
+        multipartFromStart = (size ?? 0) >= client.settings.multipartThreshold
     }
 
     func write(_ chunk: ByteBuffer) async throws {
@@ -42,7 +46,7 @@ actor S3Upload: BlobUpload {
                 current = ByteBuffer()
             }
         }
-        if uploadID == nil && pending.count * partSize >= client.settings.multipartThreshold {
+        if uploadID == nil && (multipartFromStart || pending.count * partSize >= client.settings.multipartThreshold) {
             try await start()
         }
         if uploadID != nil {
