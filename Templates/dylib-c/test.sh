@@ -7,7 +7,8 @@ work="$(mktemp -d)"
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/plugins.d"
 cp __name__.so "$work/plugins.d/"
-(cd "$work" && PORT=0 PLINTH_DATA_DIR="$work/data" "$plinth" serve >"$work/log" 2>&1) &
+# exec: $! must be the server itself, or the kill on exit stops only a subshell.
+(cd "$work" && PORT=0 PLINTH_DATA_DIR="$work/data" exec "$plinth" serve >"$work/log" 2>&1) &
 pid=$!
 for _ in $(seq 1 300); do
     url=$(grep -o 'url=[^ ]*' "$work/log" | head -n 1 | cut -d= -f2) && [ -n "$url" ] && break
