@@ -34,17 +34,23 @@ import Testing
         return buffer
     }
 
-    @Test func aDownloadThatStallsMidBodyFailsAfterTheReadTimeout() async throws {
+    /// An S3 stand-in that sends the first 1000 bytes of a `size`-byte object, goes silent for
+    /// five seconds, then sends the rest.
+    static func stallingServer(size: Int) -> some ApplicationProtocol {
         let router = Router()
         router.get("**") { _, _ -> Response in
-            Response(status: .ok, body: ResponseBody(contentLength: 2_000_000) { writer in
+            Response(status: .ok, body: ResponseBody(contentLength: size) { writer in
                 try await writer.write(ByteBuffer(repeating: 1, count: 1000))
                 try await Task.sleep(for: .seconds(5))
-                try await writer.write(ByteBuffer(repeating: 1, count: 2_000_000 - 1000))
+                try await writer.write(ByteBuffer(repeating: 1, count: size - 1000))
                 try await writer.finish(nil)
             })
         }
-        try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { server in
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+
+    @Test func aDownloadThatStallsMidBodyFailsAfterTheReadTimeout() async throws {
+        try await Self.stallingServer(size: 2_000_000).test(.live) { server in
             try await Self.withClient(port: server.port!, timeout: 1) { client in
                 let object = try await S3BlobStore(client: client).get(try BlobKey(system: "stalls.bin"))
                 await #expect(throws: DownloadTimeout.self) { _ = try await object.body.collect(upTo: 4 << 20) }
@@ -121,16 +127,7 @@ import Testing
     }
 
     @Test func cancellingAReaderStopsItWhileS3IsSilent() async throws {
-        let router = Router()
-        router.get("**") { _, _ -> Response in
-            Response(status: .ok, body: ResponseBody(contentLength: 2000) { writer in
-                try await writer.write(ByteBuffer(repeating: 1, count: 1000))
-                try await Task.sleep(for: .seconds(5))
-                try await writer.write(ByteBuffer(repeating: 1, count: 1000))
-                try await writer.finish(nil)
-            })
-        }
-        try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { server in
+        try await Self.stallingServer(size: 2000).test(.live) { server in
             try await Self.withClient(port: server.port!) { client in
                 let object = try await S3BlobStore(client: client).get(try BlobKey(system: "stalls.bin"))
                 let reader = Task { try await object.body.collect(upTo: 1 << 20) }

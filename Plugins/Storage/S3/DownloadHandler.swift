@@ -89,8 +89,7 @@ final class DownloadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         refused = nil
         errorBody.clear()
         keepAlive = true
-        lastActivity = .now()
-        arm(context, at: lastActivity + readTimeout)
+        restartTimer(context)
         resume(context)
         context.write(wrapOutboundOut(.head(request)), promise: nil)
         let sent = context.eventLoop.makePromise(of: Void.self)
@@ -157,8 +156,7 @@ final class DownloadHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // Back in the pool before the reader hears of the end, so that its next download
             // finds this connection rather than opening another.
             if keepAlive {
-                lastActivity = .now()
-                arm(context, at: lastActivity + readTimeout)
+                restartTimer(context)
                 onIdle(context.channel)
             } else {
                 context.close(promise: nil)
@@ -170,6 +168,12 @@ final class DownloadHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 exchange.body.finish(nil)
             }
         }
+    }
+
+    /// Counts a whole timeout from now: the connection has just been given work, or put back.
+    private func restartTimer(_ context: ChannelHandlerContext) {
+        lastActivity = .now()
+        arm(context, at: lastActivity + readTimeout)
     }
 
     /// Checks the connection when `deadline` comes, unless another exchange has started by then.
