@@ -1,6 +1,6 @@
 """Helpers the benchmark scripts share: free loopback ports, waiting for a server, signing in,
 memory."""
-import json, socket, time, urllib.request
+import json, os, socket, time, urllib.request
 
 
 def free_port():
@@ -43,12 +43,26 @@ def post_json(url, body, headers=None):
         return json.loads(r.read() or b"{}")
 
 
-def sign_in(base_url):
-    """Registers a user on `plinth serve` at `base_url`, creates a tenant it owns and returns the
-    headers its requests carry (bearer token and tenant), as a user of the default plugin set
-    (auth included) sends them."""
+def verify_email(base_url, data_dir, email):
+    """Follows the verification link that the server (PLINTH_DATA_DIR `data_dir`, no SMTP) wrote
+    to its mail outbox for `email`: only a verified account creates tenants and API keys."""
+    outbox = os.path.join(data_dir, "mail-outbox")
+    for name in sorted(os.listdir(outbox), reverse=True):
+        text = open(os.path.join(outbox, name)).read()
+        if f"To: {email}\n" in text.replace("\r", "") and "token=" in text:
+            token = text.split("token=", 1)[1].split()[0]
+            post_json(f"{base_url}/api/auth/email/verify", {"token": token})
+            return
+    raise RuntimeError(f"no verification mail to {email} in {outbox}")
+
+
+def sign_in(base_url, data_dir):
+    """Registers and verifies a user on `plinth serve` at `base_url` (PLINTH_DATA_DIR `data_dir`),
+    creates a tenant it owns and returns the headers its requests carry (bearer token and
+    tenant), as a user of the default plugin set (auth included) sends them."""
     account = {"email": "bench@example.com", "password": "benchmark password 1"}
     post_json(f"{base_url}/api/auth/register", account)
+    verify_email(base_url, data_dir, account["email"])
     token = post_json(f"{base_url}/api/auth/login", account)["accessToken"]
     bearer = {"Authorization": f"Bearer {token}"}
     tenant = post_json(f"{base_url}/api/tenants", {"name": "Bench"}, bearer)["tenant"]

@@ -227,7 +227,7 @@ def run_plinth(args, server_url, work, notes, latency=True):
                 else:
                     notes.append(f"Plinth's worker was woken by the NOTIFY on '{PLINTH_WAKE_CHANNEL}' sent with the insert")
             if latency and drain.get("error") is None and proc.poll() is None:
-                measured = plinth_latency(args, conn, port)
+                measured = plinth_latency(args, conn, port, data)
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -257,10 +257,10 @@ def summarize(rounds):
     return median
 
 
-def plinth_latency(args, conn, port):
+def plinth_latency(args, conn, port, data):
     """Enqueues single jobs through the API on the idle queue; claim latency from the rows."""
     try:
-        headers = sign_in(f"http://127.0.0.1:{port}")
+        headers = sign_in(f"http://127.0.0.1:{port}", data)
     except Exception as error:
         return {"error": f"could not sign in to enqueue through the API: {error}"}
     time.sleep(1.0)  # let the worker settle into its idle wait

@@ -59,7 +59,7 @@ def main():
         wait_ready(api + "/ready")
         sigv4 = ["--aws-sigv4", "aws:amz:us-east-1:s3", "--user", f"{KEY_ID}:{SECRET}"]
         # Signed in as a tenant owner, as a user of the default plugin set (auth included) is.
-        tenant = [arg for name, value in sign_in(api).items() for arg in ("-H", f"{name}: {value}")]
+        tenant = [arg for name, value in sign_in(api, work).items() for arg in ("-H", f"{name}: {value}")]
         # Warm both paths once.
         curl(["-T", source] + tenant + [f"{api}/api/storage/objects/warm.bin"])
         curl(["-T", source] + sigv4 + [f"{args.moto}/{bucket}/direct-warm.bin"])

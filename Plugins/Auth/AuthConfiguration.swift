@@ -51,6 +51,18 @@ public struct AuthConfiguration: Sendable {
     /// `PLINTH_AUTH_PASSWORD_BLOCKLIST`: a file of passwords to refuse, one per line (e.g. a
     /// breached-password list), on top of the built-in list of the most common ones. Default none.
     public var passwordBlocklist: Set<String> = []
+    /// What an account may do before its email address is verified.
+    public enum UnverifiedAccess: String, Sendable, CaseIterable {
+        /// Everything a verified account may.
+        case allowed
+        /// Sign in, but make no API keys and create no tenants: credentials that could outlive
+        /// the address's real owner taking the account over (an account pre-hijack).
+        case restricted
+        /// Not even sign in.
+        case blocked
+    }
+    /// `PLINTH_AUTH_UNVERIFIED_ACCOUNTS`: `allowed`, `restricted` (default) or `blocked`.
+    public var unverifiedAccounts = UnverifiedAccess.restricted
     /// `PLINTH_AUTH_APP_URL`: where links in mails point (`/reset-password?token=...`).
     /// Default `CLIENT_URL`, else `API_BASE_URL`.
     public var appURL: String
@@ -93,6 +105,8 @@ public struct AuthConfiguration: Sendable {
         c.refreshCookieMaxAge = try config.seconds("REFRESH_COOKIE_MAX_AGE", default: c.refreshCookieMaxAge, minimum: 60)
         c.passwordMinLength = try config.int("PASSWORD_MIN_LENGTH", default: c.passwordMinLength, range: 8...64)
         c.passwordMaxLength = try config.int("PASSWORD_MAX_LENGTH", default: c.passwordMaxLength, range: 64...4096)
+        let unverified = try config.environment.choice(config.key("UNVERIFIED_ACCOUNTS"), default: c.unverifiedAccounts.rawValue, choices: UnverifiedAccess.allCases.map(\.rawValue))
+        c.unverifiedAccounts = UnverifiedAccess(rawValue: unverified) ?? .restricted
         c.appURL = config.string("APP_URL") ?? env.string("CLIENT_URL") ?? c.appURL
         if let path = config.string("PASSWORD_BLOCKLIST") {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

@@ -62,7 +62,8 @@ public struct AuthPlugin: SaaSPlugin {
     public func boot(_ context: PluginContext) async throws {
         // The decoy hash (what login verifies an unknown account against) costs a bcrypt run:
         // made on a pool thread beside boot, so that start-up does not wait for it.
-        Task.detached { _ = try? await NIOThreadPool.singleton.runIfActive { PasswordHasher.decoy } }
+        let hasher = PasswordHasher(rounds: configuration.bcryptRounds)
+        Task.detached { _ = try? await PasswordHasher.pool.runIfActive { hasher.decoy } }
         try await DatabaseRoleCheck.run(context)
         if configuration.jwtSecret == nil {
             context.logger.warning("JWT_SECRET and JWT_REFRESH_SECRET are not set: using random secrets kept in the database (set both in production)")

@@ -29,6 +29,12 @@ public struct JobsConfiguration: Sendable {
     public var batch = 10
     /// `PLINTH_JOBS_EVENTS`: publish status changes (the SSE stream). Default true.
     public var events = true
+    /// `PLINTH_JOBS_MAX_PAYLOAD`: largest payload `POST /api/jobs` accepts, as JSON bytes.
+    /// Default 64 KiB; larger data belongs in storage, with its key in the payload.
+    public var maxPayload = 64 << 10
+    /// `PLINTH_JOBS_MAX_PRIORITY`: `POST /api/jobs` takes priorities from minus this to this, so
+    /// that one tenant cannot put its jobs ahead of every other's. Default 100.
+    public var maxPriority = 100
 
     public static func load(_ config: PluginConfig) throws -> JobsConfiguration {
         var c = JobsConfiguration()
@@ -44,6 +50,11 @@ public struct JobsConfiguration: Sendable {
         c.breakerThreshold = try config.int("BREAKER_THRESHOLD", default: c.breakerThreshold, range: 1...10_000)
         c.batch = try config.int("BATCH", default: c.batch, range: 1...1000)
         c.events = try config.bool("EVENTS", default: c.events)
+        c.maxPayload = try config.environment.bytes(config.key("MAX_PAYLOAD"), default: c.maxPayload)
+        guard (2...(64 << 20)).contains(c.maxPayload) else {
+            throw ConfigurationError(key: config.key("MAX_PAYLOAD"), reason: "must be between 2 bytes and 64 MiB, not \(c.maxPayload)")
+        }
+        c.maxPriority = try config.int("MAX_PRIORITY", default: c.maxPriority, range: 0...1_000_000)
         return c
     }
 

@@ -10,7 +10,8 @@ import Synchronization
 /// `PLINTH_JOBS_POLL_INTERVAL` (1 s), `PLINTH_JOBS_IDLE_POLL_INTERVAL` (10 s),
 /// `PLINTH_JOBS_MAX_ATTEMPTS` (5), `PLINTH_JOBS_TIMEOUT` (300 s), `PLINTH_JOBS_LEASE` (60 s),
 /// `PLINTH_JOBS_BACKOFF_BASE` (1 s), `PLINTH_JOBS_BACKOFF_CAP` (600 s),
-/// `PLINTH_JOBS_BREAKER_THRESHOLD` (5), `PLINTH_JOBS_BATCH` (10), `PLINTH_JOBS_EVENTS` (true).
+/// `PLINTH_JOBS_BREAKER_THRESHOLD` (5), `PLINTH_JOBS_BATCH` (10), `PLINTH_JOBS_EVENTS` (true),
+/// `PLINTH_JOBS_MAX_PAYLOAD` (64 KiB), `PLINTH_JOBS_MAX_PRIORITY` (100).
 public struct JobsPlugin: SaaSPlugin {
     public static let manifest = PluginManifest(
         id: "jobs", name: "Jobs", version: "1.0.0",
@@ -41,7 +42,7 @@ public struct JobsPlugin: SaaSPlugin {
     }
 
     public func mount(_ routes: PluginRoutes, context: PluginContext) throws {
-        try JobsRoutes(queue: try state.require()).mount(routes)
+        try JobsRoutes(queue: try state.require(), settings: settings).mount(routes)
     }
 
     public func boot(_ context: PluginContext) async throws {

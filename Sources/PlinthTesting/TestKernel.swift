@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import PlinthKernel
+import ServiceLifecycle
 
 /// Boots a kernel with chosen plugins on a throwaway database for one test.
 ///
@@ -98,5 +99,25 @@ extension RunningKernel {
     /// Drives the kernel over a real loopback socket.
     public func testLive<T>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         try await makeApplication().test(.live, body)
+    }
+}
+
+extension RunningKernel {
+    /// Serves the kernel on a loopback port (the configured `PORT`, 0 for any) for the length of
+    /// `body`, which gets the port; for tests that speak raw TCP (``RawConnection``).
+    public func serve<T: Sendable>(_ body: @escaping @Sendable (Int) async throws -> T) async throws -> T {
+        let (ports, announce) = AsyncStream<Int>.makeStream()
+        let application = makeApplication(onServerRunning: { port in announce.yield(port) })
+        let group = ServiceGroup(services: [application], gracefulShutdownSignals: [], logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            let result: Result<T, any Error>
+            do { result = .success(try await body(port)) } catch { result = .failure(error) }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return try result.get()
+        }
     }
 }

@@ -44,7 +44,7 @@ import Testing
         let env = ["BCRYPT_ROUNDS": "4", "PLINTH_DATA_DIR": folder]
         // A token issued by one instance is accepted by another (and after a restart).
         let access: String = try await TestKernel.run(plugins: [PluginEntry(AuthPlugin.self)], backend: backend, environment: env, schema: schema) { kernel in
-            try await kernel.test { client in try await AuthClient(client: client).signUp("ann@example.com").access }
+            try await kernel.test { client in try await AuthClient(client: client, outbox: folder + "/mail-outbox").signUp("ann@example.com").access }
         }
         try await TestKernel.run(plugins: [PluginEntry(AuthPlugin.self)], backend: backend, environment: env, schema: schema) { kernel in
             let status = try await kernel.test { client in

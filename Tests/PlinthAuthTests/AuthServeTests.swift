@@ -65,6 +65,7 @@ import Testing
         #expect(try await post("/api/auth/login", #"{"email":"ann@example.com","password":"correct horse battery"}"#).status == 401)
 
         #expect(try await post("/api/auth/register", #"{"email":"bob@example.com","password":"another fine passphrase"}"#).status == 202)
+        try await MailOutbox(dataDirectory: folder).verify("bob@example.com", at: url)
         let bob = try #require(Self.json(try await post("/api/auth/login", #"{"email":"bob@example.com","password":"another fine passphrase"}"#).body)["accessToken"] as? String)
         let created = try await post("/api/auth/api-keys", #"{"name":"ci"}"#, ["-H", "authorization: Bearer \(bob)"])
         #expect(created.status == 201)

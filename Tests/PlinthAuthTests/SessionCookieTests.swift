@@ -49,6 +49,7 @@ import Testing
     func stateChangingCookieRequestsNeedTheCSRFToken(backend: TestBackend) async throws {
         try await AuthHarness.run(backend: backend, environment: Self.https) { client, _ in
             try await client.register("ann@example.com")
+            try await client.verify("ann@example.com")
             let (_, session, csrf, _) = try await Self.cookieLogin(client)
             let cookie = "__Host-plinth_session=\(session)"
             let without = try await client.post("/api/tenants", ["name": "Acme"], headers: ["cookie": cookie])

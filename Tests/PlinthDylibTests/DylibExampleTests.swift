@@ -66,6 +66,7 @@ import Testing
         #expect(try await httpGet(url + "/api/fixture/tenant").body == "")
         let json = ["content-type": "application/json"]
         _ = try await httpPost(url + "/api/auth/register", body: #"{"email":"ann@example.com","password":"correct horse battery"}"#, headers: json)
+        try await MailOutbox(dataDirectory: folder + "/data").verify("ann@example.com", at: url)
         let login = try await httpPost(url + "/api/auth/login", body: #"{"email":"ann@example.com","password":"correct horse battery"}"#, headers: json)
         let token = try #require((try JSONSerialization.jsonObject(with: Data(login.body.utf8)) as? [String: Any])?["accessToken"] as? String)
         let bearer = ["authorization": "Bearer \(token)"]

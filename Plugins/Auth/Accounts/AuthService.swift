@@ -194,15 +194,29 @@ public final class AuthService: Sendable {
     /// ends at once. For administration plugins.
     public func disable(user: String) async throws {
         try await users.setDisabled(user: user, true)
-        try await signOutEverywhere(user: user, reason: "account_disabled", keys: true)
+        try await signOutEverywhere(user: user, reason: "account_disabled")
         try await context.audit("auth.account.disabled", target: user)
     }
 
-    /// Ends every way `user` is signed in: sign-ins, browser sessions and (when `keys`) API keys.
-    func signOutEverywhere(user: String, reason: String, keys: Bool = false) async throws {
+    /// Ends every credential of `user`: sign-ins, browser sessions and API keys. A password reset
+    /// or change calls it, so that nothing made before (by whoever knew the old password, or
+    /// registered the address first) outlives it.
+    func signOutEverywhere(user: String, reason: String) async throws {
         try await refresh.revokeAll(user: user, reason: reason)
         try await context.sessions.destroyAll(subject: user)
-        if keys { try await apiKeys.revokeAll(user: user) }
+        try await apiKeys.revokeAll(user: user)
+    }
+
+    /// Refuses `action` to an account whose email is not verified, unless
+    /// `PLINTH_AUTH_UNVERIFIED_ACCOUNTS=allowed`.
+    /// - Throws: 403 `email-unverified`.
+    func requireVerified(_ identity: PlinthIdentity, to action: String) async throws {
+        guard configuration.unverifiedAccounts != .allowed else { return }
+        guard let user = try await users.find(id: identity.subject), user.emailVerified else { throw Self.unverified(action) }
+    }
+
+    static func unverified(_ action: String) -> Problem {
+        Problem(.forbidden, type: "email-unverified", detail: "verify your email address before you \(action): follow the link in the mail we sent, or ask for a new one with POST /api/auth/email/verify/request")
     }
 }
 

@@ -7,10 +7,8 @@ struct UserStore: Sendable {
     let database: Database
     let clock: any KernelClock
 
-    /// Emails are compared case-insensitively and stored trimmed and lower-cased.
-    static func normalize(email: String) -> String {
-        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-    }
+    /// Emails are stored and compared in one form; see ``EmailAddress/normalize(_:)``.
+    static func normalize(email: String) -> String { EmailAddress.normalize(email) }
 
     static let columns = "id, email, name, password_hash, email_verified_at, failed_attempts, locked_until, disabled_at, created_at"
 
@@ -55,30 +53,39 @@ struct UserStore: Sendable {
         return inserted ? try await find(id: id) : nil
     }
 
-    /// Whether `user` is locked out now.
-    func isLocked(_ user: User) -> Bool {
-        (user.lockedUntil ?? 0) > clock.now.timeIntervalSince1970
+    /// Charges one login attempt to `user` before its password is checked, in one statement so
+    /// that parallel attempts cannot all pass a check made before any of them is counted.
+    ///
+    /// The count holds failures and attempts still being checked. An attempt is refused while the
+    /// account is locked, or when `limit` attempts are already counted; a lock that has run out
+    /// starts the count again.
+    /// - Returns: whether the attempt may check the password.
+    func charge(user: String, limit: Int) async throws -> Bool {
+        let now = clock.now.timeIntervalSince1970
+        return try await database.sql.raw("""
+            UPDATE auth_users SET
+                failed_attempts = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_attempts + 1 END,
+                locked_until = NULL
+            WHERE id = \(bind: user)
+              AND ((locked_until IS NULL AND failed_attempts < \(bind: limit)) OR locked_until <= \(bind: now))
+            RETURNING id
+            """).first() != nil
     }
 
-    /// Counts a failed login, atomically. Attempts made while the account is locked do not
-    /// count; the attempt that reaches `limit` locks it for `duration` and starts the count again.
+    /// After a charged attempt gave the wrong password: the failure stays counted, and once
+    /// `limit` are counted the account locks for `duration`.
     /// - Returns: whether this attempt locked the account.
     func recordFailure(user: String, limit: Int, duration: Double) async throws -> Bool {
         let now = clock.now.timeIntervalSince1970
-        guard let row = try await database.sql.raw("""
-            UPDATE auth_users SET failed_attempts = failed_attempts + 1
-            WHERE id = \(bind: user) AND (locked_until IS NULL OR locked_until <= \(bind: now)) RETURNING failed_attempts
-            """).first(), try row.decode(column: "failed_attempts", as: Int.self) >= limit else { return false }
-        let locked = try await database.sql.raw("""
-            UPDATE auth_users SET locked_until = \(bind: now + duration), failed_attempts = 0
-            WHERE id = \(bind: user) AND failed_attempts >= \(bind: limit) RETURNING id
-            """).first()
-        return locked != nil
+        return try await database.sql.raw("""
+            UPDATE auth_users SET locked_until = \(bind: now + duration)
+            WHERE id = \(bind: user) AND locked_until IS NULL AND failed_attempts >= \(bind: limit) RETURNING id
+            """).first() != nil
     }
 
-    /// A successful login clears the failure count.
+    /// A charged attempt that gave the right password clears the count.
     func recordSuccess(user: String) async throws {
-        try await database.sql.raw("UPDATE auth_users SET failed_attempts = 0, locked_until = NULL WHERE id = \(bind: user) AND (failed_attempts > 0 OR locked_until IS NOT NULL)").run()
+        try await database.sql.raw("UPDATE auth_users SET failed_attempts = 0, locked_until = NULL WHERE id = \(bind: user)").run()
     }
 
     func setPassword(user: String, hash: String, on sql: (any SQLDatabase)? = nil) async throws {

@@ -55,6 +55,7 @@ struct APIKeyRoutes {
 
     func create(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
         let identity = try Self.user(context)
+        try await service.requireVerified(identity, to: "make API keys")
         let body = try await request.decode(as: CreateBody.self, context: context)
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...100).contains(name.count) else {

@@ -39,7 +39,7 @@ struct AuthAuthenticator: RequestAuthenticator {
         }
         guard var identity else { return }
         let requested = identity.method == .apiKey ? (context.requestedTenantID ?? identity.tenantID) : context.requestedTenantID
-        if identity.method == .apiKey, let bound = identity.tenantID, requested != bound {
+        if let requested, !identity.mayActIn(requested) {
             throw Problem(.forbidden, type: "tenant-mismatch", detail: "this API key acts only in its own tenant; drop X-Tenant-ID or use a key of that tenant")
         }
         if let tenant = requested {
@@ -70,7 +70,7 @@ struct AuthAuthenticator: RequestAuthenticator {
             throw Problem(.tooManyRequests, detail: "this API key made \(usage.limit) requests this hour (API_KEY_RATE_LIMIT); try again in \(usage.reset) s", headers: headers)
         }
         context.responseHeaders.append(contentsOf: headers)
-        return PlinthIdentity(subject: holder.user, method: .apiKey, tenantID: holder.tenant, scopes: holder.scopes, signInID: holder.key)
+        return PlinthIdentity(subject: holder.user, method: .apiKey, tenantID: holder.tenant, scopes: holder.scopes, signInID: holder.key, boundTenantID: holder.tenant)
     }
 
     private func bearer(_ authorization: String, context: inout PlinthRequestContext) async throws -> PlinthIdentity? {

@@ -37,7 +37,8 @@ struct PasswordRoutes {
         return try AuthJSON.response(.accepted, ["status": "accepted", "detail": "if an account has this email, a reset link is on its way"])
     }
 
-    /// Sets a new password with a reset token; every sign-in and browser session ends.
+    /// Sets a new password with a reset token and marks the email verified; every sign-in,
+    /// browser session and API key ends.
     func reset(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
         let body = try await request.decode(as: ResetBody.self, context: context)
         try service.policy.check(body.password)
@@ -45,6 +46,8 @@ struct PasswordRoutes {
         let user: String? = try await service.context.database.transaction { sql in
             guard let user = try await service.oneTime.consume(body.token, purpose: .passwordReset, on: sql) else { return nil }
             try await service.users.setPassword(user: user, hash: hash, on: sql)
+            // The link came to the address, so its owner holds it.
+            try await service.users.markEmailVerified(user: user, on: sql)
             return user
         }
         guard let user else {
@@ -61,7 +64,7 @@ struct PasswordRoutes {
         return AuthJSON.empty()
     }
 
-    /// Needs the current password; ends every sign-in and browser session, this one included.
+    /// Needs the current password; ends every sign-in, browser session and API key, this one included.
     func change(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         guard identity.method != .apiKey else {

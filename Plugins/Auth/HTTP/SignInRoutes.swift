@@ -40,12 +40,16 @@ struct SignInRoutes {
     func register(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
         let body = try await request.decode(as: RegisterBody.self, context: context)
         let email = UserStore.normalize(email: body.email)
-        guard Self.looksLikeEmail(email) else {
-            throw Problem(.unprocessableContent, type: "validation", detail: "email must be an email address", extensions: ["field": "email"])
+        if let problem = EmailAddress.problem(email) {
+            throw Problem(.unprocessableContent, type: "validation", detail: "email \(problem)", extensions: ["field": "email"])
+        }
+        let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let name, name.count > 100 {
+            throw Problem(.unprocessableContent, type: "validation", detail: "name must be at most 100 characters", extensions: ["field": "name"])
         }
         try service.policy.check(body.password)
         let hash = try await service.passwords.hash(body.password)
-        if let user = try await service.users.create(email: email, name: body.name?.trimmingCharacters(in: .whitespacesAndNewlines), passwordHash: hash) {
+        if let user = try await service.users.create(email: email, name: name, passwordHash: hash) {
             try await service.context.audit("auth.user.registered", actor: user.id, requestID: context.requestID)
             try await service.context.publish(UserCreated(userID: user.id))
             try await EmailRoutes(service: service).sendVerification(to: user)
@@ -62,12 +66,14 @@ struct SignInRoutes {
         let body = try await request.decode(as: LoginBody.self, context: context)
         let configuration = service.configuration
         guard let user = try await service.users.find(email: body.email), let hash = user.passwordHash, !user.disabled else {
-            _ = try await service.passwords.verify(body.password, hash: PasswordHasher.decoy)
+            try await service.passwords.verifyDecoy(body.password)
             try await service.context.audit("auth.login.failed", metadata: ["reason": "unknown_account"], requestID: context.requestID)
             throw Self.invalidCredentials
         }
-        if service.users.isLocked(user) {
-            _ = try await service.passwords.verify(body.password, hash: PasswordHasher.decoy)
+        // Counted before bcrypt runs, so a burst of parallel guesses gets `MAX_LOGIN_ATTEMPTS`
+        // checks in all, not one each.
+        guard try await service.users.charge(user: user.id, limit: configuration.maxLoginAttempts) else {
+            try await service.passwords.verifyDecoy(body.password)
             try await service.context.audit("auth.login.failed", actor: user.id, metadata: ["reason": "locked"], requestID: context.requestID)
             throw Self.invalidCredentials
         }
@@ -80,6 +86,9 @@ struct SignInRoutes {
             throw Self.invalidCredentials
         }
         try await service.users.recordSuccess(user: user.id)
+        if configuration.unverifiedAccounts == .blocked && !user.emailVerified {
+            throw AuthService.unverified("sign in")
+        }
         return try await service.signIn(user: user, mode: body.mode ?? .bearer, request: request, context: context, method: "password")
     }
 
@@ -144,17 +153,11 @@ struct SignInRoutes {
     func me(_ context: PlinthRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         guard let user = try await service.users.find(id: identity.subject) else { throw Problem(.unauthorized, type: "unauthenticated") }
-        let memberships = try await service.tenants.memberships(of: user.id)
+        let memberships = try await service.tenants.memberships(of: user.id).filter { identity.mayActIn($0.tenant) }
         return try AuthJSON.response(.ok, MeView(
             user: UserView(user), method: identity.method.rawValue, tenant: identity.tenantID, role: identity.role,
             permissions: identity.permissions.sorted(), tenants: memberships
         ))
-    }
-
-    static func looksLikeEmail(_ email: String) -> Bool {
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        return email.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
-            && !email.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "<" || $0 == ">" })
     }
 }
 

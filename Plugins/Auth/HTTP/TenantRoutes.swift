@@ -19,6 +19,7 @@ struct TenantRoutes {
     func mount(_ routes: PluginRoutes) throws {
         try routes.post("tenants") { request, context in
             let identity = try APIKeyRoutes.user(context)
+            try await service.requireVerified(identity, to: "create a tenant")
             let body = try await request.decode(as: CreateBody.self, context: context)
             let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard (1...100).contains(name.count) else {
@@ -30,7 +31,8 @@ struct TenantRoutes {
         }
         try routes.get("tenants") { _, context in
             let identity = try context.requireIdentity()
-            return try AuthJSON.response(.ok, ["items": try await service.tenants.memberships(of: identity.subject)])
+            let items = try await service.tenants.memberships(of: identity.subject).filter { identity.mayActIn($0.tenant) }
+            return try AuthJSON.response(.ok, ["items": items])
         }
         try routes.get("tenants/:tenant/members") { _, context in
             let tenant = try await authorize(context, Self.readMembers)
@@ -61,10 +63,14 @@ struct TenantRoutes {
         }
     }
 
-    /// The path's tenant, after checking the caller holds `permission` there.
+    /// The path's tenant, after checking the caller may act there (a tenant-bound API key only in
+    /// its own) and holds `permission` there.
     func authorize(_ context: PlinthRequestContext, _ permission: String) async throws -> String {
         let identity = try context.requireIdentity()
         let tenant = try context.parameters.require("tenant")
+        guard identity.mayActIn(tenant) else {
+            throw Problem(.forbidden, type: "tenant-mismatch", detail: "this API key acts only in its own tenant; use a key of that tenant")
+        }
         guard let role = try await service.tenants.role(of: identity.subject, in: tenant) else {
             throw Problem(.forbidden, type: "not-a-member", detail: "you are not a member of this tenant")
         }

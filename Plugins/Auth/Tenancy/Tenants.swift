@@ -76,21 +76,30 @@ struct Tenants: Sendable {
         }
     }
 
-    /// Adds `user` to `tenant`. - Returns: `false` when already a member.
+    /// Adds `user` to `tenant`, in one statement so that parallel adds of the same user give one
+    /// membership and no constraint error. - Returns: `false` when already a member.
     func add(user: String, to tenant: String, role: String) async throws -> Bool {
         let now = clock.now.timeIntervalSince1970
         return try await database.tenantTransaction(tenant: tenant) { sql in
-            guard try await sql.raw("SELECT 1 AS x FROM auth_memberships WHERE tenant_id = \(bind: tenant) AND user_id = \(bind: user)").first() == nil else { return false }
-            try await sql.raw("INSERT INTO auth_memberships (tenant_id, user_id, role, created_at) VALUES (\(bind: tenant), \(bind: user), \(bind: role), \(bind: now))").run()
-            return true
+            try await sql.raw("""
+                INSERT INTO auth_memberships (tenant_id, user_id, role, created_at) VALUES (\(bind: tenant), \(bind: user), \(bind: role), \(bind: now))
+                ON CONFLICT (tenant_id, user_id) DO NOTHING RETURNING user_id
+                """).first() != nil
         }
     }
 
     enum Change: Sendable, Equatable { case done(previous: String), notMember, lastOwner }
 
     /// Sets `user`'s role in `tenant` (`nil` removes the membership); a tenant keeps at least one owner.
+    ///
+    /// Changes in one tenant take turns: on PostgreSQL the tenant's row is locked first, so two
+    /// owners demoting each other at once cannot both see the other still an owner. (SQLite has
+    /// one writer, which gives the same.)
     func change(user: String, in tenant: String, to role: String?) async throws -> Change {
         try await database.tenantTransaction(tenant: tenant) { sql in
+            if database.kind == .postgres {
+                try await sql.raw("SELECT id FROM auth_tenants WHERE id = \(bind: tenant) FOR UPDATE").run()
+            }
             guard let previous = try await sql.raw("SELECT role FROM auth_memberships WHERE tenant_id = \(bind: tenant) AND user_id = \(bind: user)").first()?
                 .decode(column: "role", as: String.self) else { return .notMember }
             if previous == "owner" && role != "owner" {

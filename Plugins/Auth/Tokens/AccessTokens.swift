@@ -51,6 +51,10 @@ struct AccessTokens: Sendable {
         guard token.utf8.count <= Self.maxLength else { throw Self.invalid("the token is too long") }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[2].isEmpty else { throw Self.invalid("the token is not a signed JWT") }
+        // One encoding per token: no padding, no stray characters, unused bits zero. Otherwise
+        // one signature would have several spellings, and a revoked or logged token could be
+        // replayed in another.
+        guard parts.allSatisfy(Self.isCanonicalBase64URL) else { throw Self.invalid("the token is not in canonical base64url") }
         guard let headerData = Self.base64URLDecode(parts[0]),
               let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
             throw Self.invalid("the token's header is not JSON")
@@ -79,7 +83,20 @@ struct AccessTokens: Sendable {
         Problem(.unauthorized, type: type, detail: detail, headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
     }
 
+    /// Whether `part` is exactly what encoding its bytes gives back (RFC 7515 §2, RFC 4648 §3.5).
+    static func isCanonicalBase64URL(_ part: Substring) -> Bool {
+        guard let data = base64URLDecode(part) else { return false }
+        return base64URLEncode(data) == String(part)
+    }
+
+    static func base64URLEncode(_ data: Data) -> String {
+        var text = data.base64EncodedString()
+        while text.hasSuffix("=") { text.removeLast() }
+        return text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+    }
+
     static func base64URLDecode(_ part: Substring) -> Data? {
+        guard part.utf8.allSatisfy({ $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "=") }) else { return nil }
         var text = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while text.count % 4 != 0 { text += "=" }
         return Data(base64Encoded: text)

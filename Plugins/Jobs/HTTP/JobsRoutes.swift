@@ -14,6 +14,7 @@ struct JobsRoutes {
     static let schedules = "jobs.schedules.manage"
 
     let queue: JobQueue
+    let settings: JobsConfiguration
 
     func mount(_ routes: PluginRoutes) throws {
         try routes.get("") { request, context in
@@ -26,7 +27,7 @@ struct JobsRoutes {
         }
         try routes.get("stats") { _, context in
             try context.authorize(Self.read)
-            return try Self.json(.ok, try await queue.statistics())
+            return try Self.json(.ok, try await queue.statistics(tenant: context.tenantID))
         }
         try routes.get("events") { request, context in
             try context.authorize(Self.read)
@@ -104,8 +105,9 @@ struct JobsRoutes {
         let limit = query.get("limit").flatMap(Int.init) ?? 50
         guard (1...500).contains(limit) else { throw Problem(.badRequest, type: "invalid-filter", detail: "limit must be 1-500") }
         let jobs = try await queue.jobs(state: state, type: query.get("type"), tenant: context.tenantID, before: query.get("before").flatMap(Int64.init), limit: limit)
-        struct Page: Encodable { var jobs: [Job]; var next: Int64? }
-        return try Self.json(.ok, Page(jobs: jobs, next: jobs.count == limit ? jobs.last?.id : nil))
+        // Payloads stay out of lists (a page of large payloads would be huge); `GET :id` has it.
+        struct Page: Encodable { var jobs: [Job.Summary]; var next: Int64? }
+        return try Self.json(.ok, Page(jobs: jobs.map(Job.Summary.init), next: jobs.count == limit ? jobs.last?.id : nil))
     }
 
     struct EnqueueBody: Decodable {
@@ -125,8 +127,19 @@ struct JobsRoutes {
         if let attempts = body.maxAttempts, !(1...100).contains(attempts) {
             throw Problem(.unprocessableContent, type: "validation", detail: "maxAttempts must be 1-100")
         }
+        let maxPriority = settings.maxPriority
+        if let priority = body.priority, !(-maxPriority...maxPriority).contains(priority) {
+            throw Problem(.unprocessableContent, type: "validation", detail: "priority must be \(-maxPriority) to \(maxPriority) (PLINTH_JOBS_MAX_PRIORITY)", extensions: ["field": "priority"])
+        }
+        if let key = body.uniqueKey, !(1...200).contains(key.utf8.count) {
+            throw Problem(.unprocessableContent, type: "validation", detail: "uniqueKey must be 1-200 bytes", extensions: ["field": "uniqueKey"])
+        }
+        let payload = try JSONEncoder.sorted.encode(body.payload ?? .object([:]))
+        guard payload.count <= settings.maxPayload else {
+            throw Problem(.contentTooLarge, type: "payload-too-large", detail: "the payload has \(payload.count) bytes of JSON; the limit is \(settings.maxPayload) (PLINTH_JOBS_MAX_PAYLOAD): keep large data in storage and put its key in the payload")
+        }
         let options = EnqueueOptions(runAt: body.runAt, priority: body.priority ?? 0, maxAttempts: body.maxAttempts, uniqueKey: body.uniqueKey, tenant: context.tenantID)
-        let result = try await queue.enqueue(body.type, payload: body.payload ?? .object([:]), options: options)
+        let result = try await queue.enqueue(body.type, json: String(decoding: payload, as: UTF8.self), options: options)
         return try Self.json(result.duplicate ? .ok : .created, result)
     }
 
@@ -194,6 +207,44 @@ struct JobsRoutes {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys, as ``JobQueue/enqueue(_:payload:options:requireHandler:)`` writes payloads.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
+
+extension Job {
+    /// A job as lists show it: everything but the payload.
+    struct Summary: Encodable {
+        let job: Job
+        enum CodingKeys: String, CodingKey {
+            case id, type, tenant, state, priority, attempt, maxAttempts, runAt, uniqueKey, lastError, createdAt, startedAt, finishedAt
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(job.id, forKey: .id)
+            try c.encode(job.type, forKey: .type)
+            try c.encodeIfPresent(job.tenant, forKey: .tenant)
+            try c.encode(job.state, forKey: .state)
+            try c.encode(job.priority, forKey: .priority)
+            try c.encode(job.attempt, forKey: .attempt)
+            try c.encode(job.maxAttempts, forKey: .maxAttempts)
+            try c.encode(job.runAt, forKey: .runAt)
+            try c.encodeIfPresent(job.uniqueKey, forKey: .uniqueKey)
+            try c.encodeIfPresent(job.lastError, forKey: .lastError)
+            try c.encode(job.createdAt, forKey: .createdAt)
+            try c.encodeIfPresent(job.startedAt, forKey: .startedAt)
+            try c.encodeIfPresent(job.finishedAt, forKey: .finishedAt)
+        }
+
+        init(_ job: Job) { self.job = job }
     }
 }
 

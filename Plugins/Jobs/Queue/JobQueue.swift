@@ -115,9 +115,9 @@ public final class JobQueue: Sendable {
     }
 
     /// Count of jobs by type and state.
-    public func statistics() async throws -> [String: [String: Int]] {
+    public func statistics(tenant: String? = nil) async throws -> [String: [String: Int]] {
         var result: [String: [String: Int]] = [:]
-        for row in try await store.stats() { result[row.type, default: [:]][row.state] = row.count }
+        for row in try await store.stats(tenant: tenant) { result[row.type, default: [:]][row.state] = row.count }
         return result
     }
 

@@ -11,7 +11,7 @@ struct JobStore: Sendable {
     static let columns = "id, type, payload, tenant, state, priority, attempt, max_attempts, run_at, unique_key, last_error, created_at, started_at, finished_at"
 
     /// Inserts a job, joining the caller's transaction if there is one. With a unique key held
-    /// by a waiting or running job of the same type, returns that job instead.
+    /// by a waiting or running job of the same type and tenant, returns that job instead.
     func insert(type: String, payload: String, options: EnqueueOptions, maxAttempts: Int, now: Date) async throws -> (id: Int64, inserted: Bool) {
         let sql = database.sql
         let runAt = (options.runAt ?? now).timeIntervalSince1970
@@ -26,6 +26,7 @@ struct JobStore: Sendable {
             guard let key = options.uniqueKey else { break }
             if let existing = try await sql.raw("""
                 SELECT id FROM jobs_queue WHERE type = \(bind: type) AND unique_key = \(bind: key) AND state IN ('available', 'running')
+                  AND COALESCE(tenant, '') = \(bind: options.tenant ?? "")
                 """).first() {
                 return (try existing.decode(column: "id", as: Int64.self), false)
             }
@@ -182,8 +183,12 @@ struct JobStore: Sendable {
     }
 
     /// Jobs by type and state, and how many are due now.
-    func stats() async throws -> [(type: String, state: String, count: Int)] {
-        let rows = try await database.sql.raw("SELECT type, state, COUNT(*) AS n FROM jobs_queue GROUP BY type, state ORDER BY type, state").all()
+    /// Jobs per type and state: of `tenant` when given, else of every tenant.
+    func stats(tenant: String?) async throws -> [(type: String, state: String, count: Int)] {
+        var query = SQLQueryString("SELECT type, state, COUNT(*) AS n FROM jobs_queue")
+        if let tenant { query.appendInterpolation(unsafeRaw: " WHERE tenant = "); query.appendInterpolation(bind: tenant) }
+        query.appendInterpolation(unsafeRaw: " GROUP BY type, state ORDER BY type, state")
+        let rows = try await database.sql.raw(query).all()
         return try rows.map { (try $0.decode(column: "type", as: String.self), try $0.decode(column: "state", as: String.self), try $0.decode(column: "n", as: Int.self)) }
     }
 

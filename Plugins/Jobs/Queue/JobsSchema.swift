@@ -41,7 +41,16 @@ enum JobsSchema {
             ],
             down: ["DROP TABLE jobs_schedules"]
         ),
+        // A unique key is the tenant's own: another tenant holding the same key must not make an
+        // enqueue return a job its caller cannot see.
+        Migration(
+            "003_unique_per_tenant",
+            up: ["DROP INDEX jobs_queue_unique", uniquePerTenant],
+            down: ["DROP INDEX jobs_queue_unique_tenant", "CREATE UNIQUE INDEX jobs_queue_unique ON jobs_queue (type, unique_key) WHERE unique_key IS NOT NULL AND state IN ('available', 'running')"]
+        ),
     ]
+
+    static let uniquePerTenant = "CREATE UNIQUE INDEX jobs_queue_unique_tenant ON jobs_queue (type, COALESCE(tenant, ''), unique_key) WHERE unique_key IS NOT NULL AND state IN ('available', 'running')"
 
     /// The claim reads available jobs in priority order; the unique index holds a key only
     /// while its job is waiting or running; the rescuer scans running leases.

@@ -417,7 +417,7 @@ final class JobWorker: Service, Sendable {
                     post([job], job.state, error: job.lastError)
                     if job.state == .available { try await queue.database.notify(channel: JobEventHub.wakeChannel, payload: job.type) }
                 }
-                metrics.depth(try await store.stats())
+                metrics.depth(try await store.stats(tenant: nil))
             } catch {
                 if Task.isCancelled { break }
                 logger.warning("rescuing jobs failed", metadata: ["error": "\(DatabaseError.describe(error))"])

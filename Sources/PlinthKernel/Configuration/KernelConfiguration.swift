@@ -35,6 +35,9 @@ public struct KernelConfiguration: Sendable {
     public var shutdownTimeout: Double = 30
     /// `PLINTH_HEALTH_TIMEOUT` in seconds for each plugin's health check on `/ready`. Default 2.
     public var healthTimeout: Double = 2
+    /// Connection timeouts and the connection cap: `PLINTH_HEADER_TIMEOUT`, `PLINTH_BODY_TIMEOUT`,
+    /// `PLINTH_KEEPALIVE_TIMEOUT`, `PLINTH_MAX_CONNECTIONS` (see ``ConnectionLimits``).
+    public var connections = ConnectionLimits()
     /// `LOG_LEVEL`: trace, debug, info (default), notice, warning, error, critical.
     public var logLevel: Logger.Level = .info
     /// `PLINTH_LOG_FORMAT`: `text` (default in development) or `json` (default in production).
@@ -102,6 +105,14 @@ public struct KernelConfiguration: Sendable {
         show("PLINTH_SHUTDOWN_TIMEOUT", String(c.shutdownTimeout))
         c.healthTimeout = try source.seconds("PLINTH_HEALTH_TIMEOUT", default: c.healthTimeout, minimum: 0.01)
         show("PLINTH_HEALTH_TIMEOUT", String(c.healthTimeout))
+        c.connections.headerTimeout = try source.seconds("PLINTH_HEADER_TIMEOUT", default: c.connections.headerTimeout, minimum: 0.01)
+        c.connections.bodyTimeout = try source.seconds("PLINTH_BODY_TIMEOUT", default: c.connections.bodyTimeout, minimum: 0.01)
+        c.connections.keepAliveTimeout = try source.seconds("PLINTH_KEEPALIVE_TIMEOUT", default: c.connections.keepAliveTimeout, minimum: 0.01)
+        c.connections.maxConnections = try source.int("PLINTH_MAX_CONNECTIONS", default: c.connections.maxConnections, range: 1...1_000_000)
+        show("PLINTH_HEADER_TIMEOUT", String(c.connections.headerTimeout))
+        show("PLINTH_BODY_TIMEOUT", String(c.connections.bodyTimeout))
+        show("PLINTH_KEEPALIVE_TIMEOUT", String(c.connections.keepAliveTimeout))
+        show("PLINTH_MAX_CONNECTIONS", String(c.connections.maxConnections))
         let level = try source.choice("LOG_LEVEL", default: "info", choices: Logger.Level.allCases.map(\.rawValue) + ["warn", "fatal", "all", "none"])
         c.logLevel = Logger.Level(rawValue: level) ?? ["warn": .warning, "fatal": .critical, "all": .trace, "none": .critical][level] ?? .info
         show("LOG_LEVEL", c.logLevel.rawValue)

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Maps every error to a ``Problem`` for an `application/problem+json` response: ``Problem`` as
 /// given, Hummingbird's `HTTPError` by its status, well-formed JSON of the wrong shape as 422,
@@ -34,6 +35,9 @@ struct ProblemMapper {
             }
             // A 5xx body may carry internals; clients get the generic detail.
             return Problem(error.status, detail: error.status.code >= 500 ? nil : error.body, headers: error.headers)
+        case is NIOTooManyBytesError:
+            // A body without a declared length (chunked) that grew past the limit while collected.
+            return Problem(.contentTooLarge, detail: "the request body is larger than the \(context.maxUploadSize)-byte limit (\(context.maxUploadSetting))")
         case is DecodingError:
             return Problem(.unprocessableContent, type: "validation", detail: "the request body does not match the expected shape")
         case let error as CircuitOpenError:

@@ -26,8 +26,12 @@ public struct PlinthIdentity: Sendable, Hashable, Codable {
     /// The sign-in this request belongs to (a refresh-token family or a browser session), so
     /// that a user can tell which of their sessions is the current one.
     public var signInID: String?
+    /// The one tenant this credential may act in (an API key made for a tenant), or `nil` when
+    /// it may act in every tenant its user belongs to. Binding holds wherever a request names a
+    /// tenant: a route that takes one from its path or body checks ``mayActIn(_:)``.
+    public var boundTenantID: String?
 
-    public init(subject: String, method: Method, tenantID: String? = nil, role: String? = nil, permissions: Set<String> = [], scopes: Set<String>? = nil, signInID: String? = nil) {
+    public init(subject: String, method: Method, tenantID: String? = nil, role: String? = nil, permissions: Set<String> = [], scopes: Set<String>? = nil, signInID: String? = nil, boundTenantID: String? = nil) {
         self.subject = subject
         self.method = method
         self.tenantID = tenantID
@@ -35,6 +39,13 @@ public struct PlinthIdentity: Sendable, Hashable, Codable {
         self.permissions = permissions
         self.scopes = scopes
         self.signInID = signInID
+        self.boundTenantID = boundTenantID
+    }
+
+    /// Whether the credential may act in `tenant` (see ``boundTenantID``); membership is checked
+    /// apart from this.
+    public func mayActIn(_ tenant: String) -> Bool {
+        boundTenantID == nil || boundTenantID == tenant
     }
 
     /// Whether the identity holds `permission` in its tenant; an API key must also carry it as a

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -40,9 +41,17 @@ public struct RunningKernel {
     /// The HTTP application on `PLINTH_HOST`:`PORT`. `onServerRunning` gets the bound port
     /// (useful with `PORT=0`).
     public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(
+        let limits = configuration.connections
+        let count = ConnectionCount()
+        let (metrics, logger) = (self.metrics, self.logger)
+        return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [LargeReadsHandler(), ExpectContinueHandler()])),
+            server: HTTPServerBuilder { responder in
+                GuardedHTTP1Channel(
+                    inner: HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [LargeReadsHandler(), ExpectContinueHandler()])),
+                    makeGuard: { ConnectionGuard(limits: limits, count: count, metrics: metrics, logger: logger) }
+                )
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "plinth"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger

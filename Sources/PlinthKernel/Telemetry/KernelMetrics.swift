@@ -71,5 +71,15 @@ public final class KernelMetrics: Sendable {
     }
 
     /// The Prometheus text exposition of every metric.
+    /// A connection closed as it arrived, over `PLINTH_MAX_CONNECTIONS`.
+    func connectionRefused() {
+        registry.makeCounter(descriptor: .init(namespace: "plinth", subsystem: "http", metricName: "connections_refused", unitName: "total", helpText: "Connections closed on arrival because PLINTH_MAX_CONNECTIONS were open")).increment()
+    }
+
+    /// A connection closed because the client did not do its part within `setting`.
+    func connectionTimedOut(setting: String) {
+        registry.makeCounter(descriptor: .init(namespace: "plinth", subsystem: "http", metricName: "connections_timed_out", unitName: "total", helpText: "Connections closed by a header, body or keep-alive timeout"), labels: [("setting", setting)]).increment()
+    }
+
     public func render() -> String { registry.emitToString() }
 }

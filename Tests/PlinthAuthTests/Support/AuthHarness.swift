@@ -37,6 +37,8 @@ struct SignedIn: Sendable {
 /// A client for the auth routes with JSON in and out.
 struct AuthClient: Sendable {
     let client: any TestClientProtocol
+    /// The kernel's mail outbox (`$PLINTH_DATA_DIR/mail-outbox`), where verification links land.
+    var outbox: String?
 
     func call(_ method: HTTPRequest.Method, _ path: String, json: [String: any Sendable]? = nil, headers: [String: String] = [:]) async throws -> Answer {
         var fields = HTTPFields()
@@ -73,9 +75,20 @@ struct AuthClient: Sendable {
         return SignedIn(access: access, refresh: refresh, user: user)
     }
 
+    /// Registers, verifies the address with the link from the outbox, and signs in: an account
+    /// that may do everything (``verify(_:)``).
     func signUp(_ email: String) async throws -> SignedIn {
         try await register(email)
+        try await verify(email)
         return try await login(email)
+    }
+
+    /// Follows the verification link mailed to `email`.
+    func verify(_ email: String) async throws {
+        guard let outbox else { throw HarnessError("verify \(email): this client has no outbox") }
+        let token = try MailOutbox(folder: outbox).token(to: email.lowercased(), subject: "Verify your email address")
+        let answer = try await post("/api/auth/email/verify", ["token": token])
+        guard answer.status == 204 else { throw HarnessError("verify \(email): \(answer.status) \(answer.text)") }
     }
 
     /// Creates a tenant as `owner`; returns its id.
@@ -129,7 +142,8 @@ enum AuthHarness {
         env.merge(extra) { $1 }
         return try await TestKernel.run(plugins: [PluginEntry(AuthPlugin.self)] + plugins, backend: backend, environment: env, schema: schema, clock: clock, logs: logs, options: options) { kernel in
             let parts = KernelParts(kernel)
-            return try await kernel.test { client in try await body(AuthClient(client: client), parts) }
+            let outbox = MailOutbox(dataDirectory: env["PLINTH_DATA_DIR"] ?? folder).folder
+            return try await kernel.test { client in try await body(AuthClient(client: client, outbox: outbox), parts) }
         }
     }
 

@@ -42,6 +42,14 @@ struct NotesPlugin: SaaSPlugin {
             let rows = try await context.database.sql.raw("SELECT id, body FROM notes_items ORDER BY id").all()
             return try rows.map { try NoteDTO(id: $0.decode(column: "id", as: String.self), body: $0.decode(column: "body", as: String.self)) }
         }
+        // A body of unknown length, as an event stream's.
+        try routes.get("stream") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "one\n"))
+                try await writer.write(ByteBuffer(string: "two\n"))
+                try await writer.finish(nil)
+            })
+        }
         try routes.get(":id") { _, ctx in
             let id = try ctx.parameters.require("id")
             guard let row = try await context.database.sql.raw("SELECT id, body FROM notes_items WHERE id = \(bind: id)").first() else {

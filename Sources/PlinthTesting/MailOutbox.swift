@@ -1,0 +1,33 @@
+import Foundation
+
+/// The development mailer's folder (`$PLINTH_DATA_DIR/mail-outbox`), read the way a person
+/// reads their inbox: to follow a link.
+public struct MailOutbox: Sendable {
+    public let folder: String
+
+    public init(folder: String) { self.folder = folder }
+    /// The outbox of a server whose `PLINTH_DATA_DIR` is `dataDirectory`.
+    public init(dataDirectory: String) { folder = (dataDirectory as NSString).appendingPathComponent("mail-outbox") }
+
+    /// The token of the link in the newest mail to `to` with `subject`.
+    public func token(to: String, subject: String) throws -> String {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for file in files.sorted().reversed() {
+            let text = try String(contentsOfFile: (folder as NSString).appendingPathComponent(file), encoding: .utf8)
+            guard text.contains("To: \(to)\r\n"), text.contains("Subject: \(subject)\r\n"), let range = text.range(of: "token=") else { continue }
+            return String(text[range.upperBound...].prefix { $0.isHexDigit })
+        }
+        throw MailOutboxError(description: "no mail to \(to) with subject '\(subject)' in \(folder)")
+    }
+
+    /// Verifies `email` on the server at `url` with the link it mailed.
+    public func verify(_ email: String, at url: String) async throws {
+        let token = try token(to: email, subject: "Verify your email address")
+        let answer = try await httpPost(url + "/api/auth/email/verify", body: #"{"token":"\#(token)"}"#, headers: ["content-type": "application/json"])
+        guard answer.status == 204 else { throw MailOutboxError(description: "verifying \(email): \(answer.status) \(answer.body)") }
+    }
+}
+
+public struct MailOutboxError: Error, CustomStringConvertible {
+    public let description: String
+}
