@@ -36,7 +36,8 @@ public struct StoragePlugin: SaaSPlugin {
     public var migrations: [Migration] {
         [Migration("001_signing_keys",
                    up: ["CREATE TABLE storage_signing_keys (id INTEGER PRIMARY KEY, secret TEXT NOT NULL)"],
-                   down: ["DROP TABLE storage_signing_keys"])]
+                   down: ["DROP TABLE storage_signing_keys"]),
+         LocalObjectIndex.migration]
     }
 
     public func provide(_ context: PluginContext) async throws {
@@ -46,7 +47,7 @@ public struct StoragePlugin: SaaSPlugin {
         case .local(let root):
             let secret = try await Self.signingSecret(context.database)
             signer = LocalURLSigner(secret: secret, baseURL: apiBaseURL, now: { context.clock.now })
-            let local = LocalBlobStore(root: root, signer: signer!)
+            let local = LocalBlobStore(root: root, signer: signer!, index: LocalObjectIndex(database: context.database, root: root))
             do { try await local.prepare() } catch {
                 throw KernelStartupError("plugin 'storage' cannot use \(root) (STORAGE_LOCAL_ROOT or PLINTH_DATA_DIR): \(error)")
             }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NIOPosix
 @testable import PlinthAuth
 import PlinthKernel
 import PlinthTesting
@@ -56,6 +57,16 @@ import Testing
             // the count only for attempts that came after it.
             #expect(checked + succeeded <= 3 * (succeeded + 1), "checked \(checked), succeeded \(succeeded)")
         }
+    }
+
+    @Test func passwordHashingDoesNotWaitBehindBlockingFileWork() async throws {
+        // Fill NIO's shared blocking pool, where file I/O runs, as four storage listings did.
+        let blockers = (0..<8).map { _ in Task { try await NIOThreadPool.singleton.runIfActive { Thread.sleep(forTimeInterval: 2) } } }
+        try await Task.sleep(for: .milliseconds(100))
+        let started = ContinuousClock.now
+        _ = try await PasswordHasher(rounds: 4).hash("a password")
+        #expect(ContinuousClock.now - started < .seconds(1.5))
+        for blocker in blockers { try await blocker.value }
     }
 
     @Test func theDecoyHashUsesTheConfiguredCost() async throws {

@@ -282,6 +282,8 @@ public enum BlobStoreError: Error, Sendable, CustomStringConvertible, Equatable 
     case backend(status: Int, code: String, message: String)
     /// The backend could not be reached (connection refused, timeout, TLS).
     case unavailable(String)
+    /// The key cannot be an object beside another: on a file system, `a` and `a/b` cannot both be.
+    case conflict(String)
 
     public var description: String {
         switch self {
@@ -290,6 +292,7 @@ public enum BlobStoreError: Error, Sendable, CustomStringConvertible, Equatable 
         case .tooLarge(let limit): "the body is larger than the \(limit)-byte limit"
         case .backend(let status, let code, let message): "storage backend answered \(status) \(code): \(message)"
         case .unavailable(let reason): "storage backend unavailable: \(reason)"
+        case .conflict(let reason): reason
         }
     }
 }

@@ -13,6 +13,13 @@ struct FormUpload {
     let store: any BlobStore
     let scope: BlobKey.Scope
     let limit: Int
+    /// Parts that are not files (fields, and parts without a name) one form may have, as
+    /// Django's `DATA_UPLOAD_MAX_NUMBER_FIELDS`: each costs parsing however small it is.
+    static let maxFields = 1_000
+    /// Bytes of all non-file parts together; only `key` and `prefix` are kept, the rest dropped.
+    static let maxFieldBytes = 1 << 20
+    /// The fields the upload reads; any other is counted and dropped.
+    static let known: Set<String> = ["key", "prefix"]
 
     /// What the synchronous parser callbacks report, handled after each `execute`.
     enum Event {
@@ -43,6 +50,8 @@ struct FormUpload {
         var part = Part.headers([:])
         var stored: [BlobInfo] = []
         var total = 0
+        var fieldCount = 0
+        var fieldBytes = 0
         do {
             for try await chunk in request.body {
                 total += chunk.readableBytes
@@ -57,11 +66,15 @@ struct FormUpload {
                         part = .headers(headers)
                     case (.body(let bytes), .headers(let headers)):
                         part = try await open(headers, fields: &fields, queryPrefix: queryPrefix)
+                        try Self.count(part, fields: &fieldCount)
+                        try Self.count(bytes, of: part, total: &fieldBytes)
                         try await append(bytes, to: &part)
                     case (.body(let bytes), _):
+                        try Self.count(bytes, of: part, total: &fieldBytes)
                         try await append(bytes, to: &part)
                     case (.end, .headers(let headers)):
                         part = try await open(headers, fields: &fields, queryPrefix: queryPrefix)
+                        try Self.count(part, fields: &fieldCount)
                         try await close(&part, fields: &fields, stored: &stored)
                     case (.end, _):
                         try await close(&part, fields: &fields, stored: &stored)
@@ -80,6 +93,24 @@ struct FormUpload {
             throw Problem(.badRequest, type: "invalid-form", detail: "the multipart/form-data body ended inside a part")
         }
         return stored
+    }
+
+    /// Counts a part that is not a file against ``maxFields``.
+    static func count(_ part: Part, fields: inout Int) throws {
+        if case .file = part { return }
+        fields += 1
+        guard fields <= maxFields else {
+            throw Problem(.badRequest, type: "too-many-fields", detail: "the form has more than \(maxFields) fields; send files, with at most a 'key' or 'prefix' field each")
+        }
+    }
+
+    /// Counts bytes of a part that is not a file against ``maxFieldBytes``.
+    static func count(_ bytes: ByteBuffer, of part: Part, total: inout Int) throws {
+        if case .file = part { return }
+        total += bytes.readableBytes
+        guard total <= maxFieldBytes else {
+            throw Problem(.contentTooLarge, type: "fields-too-large", detail: "the form's fields hold more than \(maxFieldBytes) bytes; files are not limited by this")
+        }
     }
 
     private func open(_ headers: [String: String], fields: inout [String: String], queryPrefix: String?) async throws -> Part {
@@ -119,7 +150,7 @@ struct FormUpload {
             part = .skipped
             stored.append(try await upload.finish())
         case .field(let name, let value):
-            fields[name] = String(buffer: value)
+            if Self.known.contains(name) { fields[name] = String(buffer: value) }
         case .headers, .skipped:
             break
         }

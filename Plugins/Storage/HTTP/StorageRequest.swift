@@ -76,6 +76,8 @@ enum StorageRequest {
             return Problem(.serviceUnavailable, type: "storage-unavailable", detail: "the storage backend cannot be reached; retry later", headers: headers)
         case BlobStoreError.backend(let status, let code, _):
             return Problem(.badGateway, type: "storage-error", detail: "the storage backend refused the request (\(status) \(code))")
+        case BlobStoreError.conflict(let reason):
+            return Problem(.conflict, type: "key-conflict", detail: reason)
         case let error as BlobKeyError:
             return Problem(.badRequest, type: "invalid-key", detail: error.description)
         default:

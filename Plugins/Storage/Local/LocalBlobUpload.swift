@@ -37,9 +37,11 @@ actor LocalBlobUpload: BlobUpload {
             try await handle.close(makeChangesVisible: true)
         } catch {
             try? await handle.close(makeChangesVisible: false)
-            throw error
+            throw await store.collision(key) ?? error
         }
-        return BlobInfo(key: key.storagePath, size: Int(offset), contentType: contentType, etag: etag, lastModified: Date())
+        let info = BlobInfo(key: key.storagePath, size: Int(offset), contentType: contentType, etag: etag, lastModified: Date())
+        try await store.index?.record(info)
+        return info
     }
 
     func abort() async {

@@ -54,7 +54,7 @@ enum StorageDriver: Sendable, CustomStringConvertible, Hashable {
         switch self {
         case .local:
             let signer = LocalURLSigner(secret: Data(repeating: 7, count: 32), baseURL: "http://localhost:3013")
-            let store = LocalBlobStore(root: folder, signer: signer)
+            let store = LocalBlobStore(root: folder, signer: signer, index: nil)
             try await store.prepare()
             return store
         case .s3(let endpoint):
