@@ -63,6 +63,8 @@ public struct AuthConfiguration: Sendable {
     }
     /// `PLINTH_AUTH_UNVERIFIED_ACCOUNTS`: `allowed`, `restricted` (default) or `blocked`.
     public var unverifiedAccounts = UnverifiedAccess.restricted
+    /// Limits on login, register and password/forgot; see ``AuthRateLimits/Rules``.
+    var rateLimits = AuthRateLimits.Rules()
     /// `PLINTH_AUTH_APP_URL`: where links in mails point (`/reset-password?token=...`).
     /// Default `CLIENT_URL`, else `API_BASE_URL`.
     public var appURL: String
@@ -107,6 +109,7 @@ public struct AuthConfiguration: Sendable {
         c.passwordMaxLength = try config.int("PASSWORD_MAX_LENGTH", default: c.passwordMaxLength, range: 64...4096)
         let unverified = try config.environment.choice(config.key("UNVERIFIED_ACCOUNTS"), default: c.unverifiedAccounts.rawValue, choices: UnverifiedAccess.allCases.map(\.rawValue))
         c.unverifiedAccounts = UnverifiedAccess(rawValue: unverified) ?? .restricted
+        c.rateLimits = try AuthRateLimits.Rules.load(config)
         c.appURL = config.string("APP_URL") ?? env.string("CLIENT_URL") ?? c.appURL
         if let path = config.string("PASSWORD_BLOCKLIST") {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

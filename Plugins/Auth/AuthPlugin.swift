@@ -60,6 +60,8 @@ public struct AuthPlugin: SaaSPlugin {
     }
 
     public func boot(_ context: PluginContext) async throws {
+        guard let service = state.service else { throw KernelStartupError("plugin 'auth' booted before it provided its services") }
+        context.addService(service.mail)
         // The decoy hash (what login verifies an unknown account against) costs a bcrypt run:
         // made on a pool thread beside boot, so that start-up does not wait for it.
         let hasher = PasswordHasher(rounds: configuration.bcryptRounds)

@@ -26,7 +26,7 @@ import Testing
             _ = try await client.get("/api/auth/me", headers: ["x-api-key": key.string("key") ?? ""])
             _ = try await client.call(.delete, "/api/auth/api-keys/\(key.string("id") ?? "")", headers: bob.bearer)
             _ = try await client.post("/api/auth/password/forgot", ["email": "bob@example.com"])
-            let reset = try #require(try AuthHarness.lastMail(kernel).token)
+            let reset = try #require(try await AuthHarness.lastMail(kernel).token)
             secrets.add(reset, "the new passphrase")
             _ = try await client.post("/api/auth/password/reset", ["token": reset, "password": "the new passphrase"])
             // The reuse above ended Ann's sign-in, and the failures locked her out: Bob owns the tenant.

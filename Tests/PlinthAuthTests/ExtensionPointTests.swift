@@ -96,7 +96,7 @@ struct IdentityFixturePlugin: SaaSPlugin {
             #expect(try await client.post("/fixture/mfa", ["challengeToken": challenge, "code": "123456"]).status == 401)
             // A password reset does not skip the second factor.
             _ = try await client.post("/api/auth/password/forgot", ["email": "mfa-ann@example.com"])
-            let token = try #require(try AuthHarness.lastMail(kernel).token)
+            let token = try #require(try await AuthHarness.lastMail(kernel).token)
             #expect(try await client.post("/api/auth/password/reset", ["token": token, "password": "a new passphrase"]).status == 204)
             let afterReset = try await client.post("/api/auth/login", ["email": "mfa-ann@example.com", "password": "a new passphrase"])
             #expect(afterReset.json["mfaRequired"] as? Bool == true)

@@ -134,10 +134,10 @@ import Testing
         try await AuthHarness.run(backend: backend, clock: clock) { client, kernel in
             let ann = try await client.signUp("ann@example.com")
             _ = try await client.post("/api/auth/password/forgot", ["email": "ann@example.com"])
-            let first = try #require(try AuthHarness.lastMail(kernel).token)
+            let first = try #require(try await AuthHarness.lastMail(kernel).token)
             #expect(first.count == 64) // 256 bits
             _ = try await client.post("/api/auth/password/forgot", ["email": "ann@example.com"])
-            let second = try #require(try AuthHarness.lastMail(kernel).token)
+            let second = try #require(try await AuthHarness.lastMail(kernel).token)
             #expect(first != second)
             // The older link no longer works.
             #expect(try await client.post("/api/auth/password/reset", ["token": first, "password": "a new passphrase"]).status == 400)
@@ -152,11 +152,11 @@ import Testing
             #expect(try await client.get("/api/auth/me", headers: ann.bearer).status == 401)
             #expect(try await client.post("/api/auth/login", ["email": "ann@example.com", "password": AuthHarness.password]).status == 401)
             _ = try await client.login("ann@example.com", "a new passphrase")
-            #expect(try AuthHarness.lastMail(kernel).text.contains("Your password was changed"))
+            #expect(try await AuthHarness.lastMail(kernel).text.contains("Your password was changed"))
 
             // Expiry: 30 minutes.
             _ = try await client.post("/api/auth/password/forgot", ["email": "ann@example.com"])
-            let late = try #require(try AuthHarness.lastMail(kernel).token)
+            let late = try #require(try await AuthHarness.lastMail(kernel).token)
             clock.advance(by: 1801)
             #expect(try await client.post("/api/auth/password/reset", ["token": late, "password": "yet another one"]).status == 400)
             #expect(try await kernel.audit.recent(action: "auth.password.reset").count == 1)
@@ -183,7 +183,7 @@ import Testing
     func emailVerificationLinksWorkOnce(backend: TestBackend) async throws {
         try await AuthHarness.run(backend: backend) { client, kernel in
             try await client.register("ann@example.com")
-            let token = try #require(try AuthHarness.lastMail(kernel).token)
+            let token = try #require(try await AuthHarness.lastMail(kernel).token)
             #expect(try await client.post("/api/auth/email/verify", ["token": token]).status == 204)
             #expect(try await client.post("/api/auth/email/verify", ["token": token]).status == 400)
             let ann = try await client.login("ann@example.com")

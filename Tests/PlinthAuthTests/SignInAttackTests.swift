@@ -87,7 +87,7 @@ import Testing
             #expect(try await client.get("/api/auth/me", headers: ["x-api-key": key]).status == 200)
             // The real owner resets the password with the link sent to the address.
             #expect(try await client.post("/api/auth/password/forgot", ["email": "victim@example.com"]).status == 202)
-            let token = try MailOutbox(folder: try #require(client.outbox)).token(to: "victim@example.com", subject: "Reset your password")
+            let token = try await MailOutbox(folder: try #require(client.outbox)).token(to: "victim@example.com", subject: "Reset your password")
             #expect(try await client.post("/api/auth/password/reset", ["token": token, "password": "the owner's new passphrase"]).status == 204)
             #expect(try await client.get("/api/auth/me", headers: ["x-api-key": key]).status == 401)
             #expect(try await client.get("/api/auth/me", headers: attacker.bearer).status == 401)

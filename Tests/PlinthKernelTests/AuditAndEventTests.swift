@@ -27,7 +27,7 @@ import Testing
         try await TestKernel.run(plugins: [PluginEntry(NotesPlugin.self)], backend: backend, environment: ["PLINTH_NOTES_RECORDER": key]) { kernel in
             let events = kernel.events.subscribe(NoteCreated.self)
             try await kernel.test { client in
-                try await client.execute(uri: "/api/notes", method: .post, headers: [HTTPField.Name("x-notes-key")!: "k", .tenantID: "acme", .requestID: "req-9"], body: ByteBuffer(string: #"{"body":"evented"}"#)) {
+                try await client.execute(uri: "/api/notes", method: .post, headers: [HTTPField.Name("x-notes-key")!: "k", .tenantID: "acme", .requestID: "req-9", .contentType: "application/json"], body: ByteBuffer(string: #"{"body":"evented"}"#)) {
                     #expect($0.status == .created)
                 }
             }

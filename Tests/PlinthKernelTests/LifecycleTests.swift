@@ -22,7 +22,7 @@ import Testing
     func dependentPluginUsesTheServiceOfItsDependency(backend: TestBackend) async throws {
         try await TestKernel.run(plugins: [PluginEntry(NotesPlugin.self), PluginEntry(StatsPlugin.self)], backend: backend) { kernel in
             try await kernel.test { client in
-                try await client.execute(uri: "/api/notes", method: .post, headers: [HTTPField.Name("x-notes-key")!: "k"], body: ByteBuffer(string: #"{"body":"one"}"#)) { #expect($0.status == .created) }
+                try await client.execute(uri: "/api/notes", method: .post, headers: [HTTPField.Name("x-notes-key")!: "k", .contentType: "application/json"], body: ByteBuffer(string: #"{"body":"one"}"#)) { #expect($0.status == .created) }
                 try await client.execute(uri: "/api/stats/count", method: .get) { response async throws in
                     #expect(String(buffer: response.body) == "1")
                 }

@@ -35,6 +35,9 @@ public final class AuthService: Sendable {
     let passwords: PasswordHasher
     let policy: PasswordPolicy
     let mailer: any Mailer
+    /// Where mail work goes, off the request (``MailQueue``); runs from boot.
+    let mail: MailQueue
+    let limits: AuthRateLimits
     private let secondFactor = Mutex<(any SecondFactor)?>(nil)
 
     /// Seconds a second-factor challenge stays open.
@@ -52,6 +55,8 @@ public final class AuthService: Sendable {
         apiKeys = APIKeys(database: database, clock: clock, defaultLifetime: configuration.apiKeyExpiry, hourlyLimit: configuration.apiKeyRateLimit)
         tenants = Tenants(database: database, clock: clock)
         passwords = PasswordHasher(rounds: configuration.bcryptRounds)
+        mail = MailQueue(logger: context.logger)
+        limits = AuthRateLimits(database: database, clock: clock, rules: configuration.rateLimits)
         policy = PasswordPolicy(minLength: configuration.passwordMinLength, maxLength: configuration.passwordMaxLength, blocklist: configuration.passwordBlocklist)
         self.mailer = mailer
     }
@@ -182,12 +187,21 @@ public final class AuthService: Sendable {
         return HTTPField(name: .setCookie, value: "\(AuthAuthenticator.refreshCookie)=\(token ?? ""); Path=/api/auth; Max-Age=\(maxAge); HttpOnly; Secure; SameSite=Strict")
     }
 
-    /// Sends `message`; a failure is logged (by the mailer) and not passed on, so that an answer
-    /// never depends on whether mail went out: that would tell who has an account.
-    func deliver(_ message: MailMessage) async {
-        do { try await mailer.send(message) } catch {
-            context.logger.error("mail to a user could not be sent; they can ask again", metadata: ["subject": "\(message.subject)", "error": "\(error)"])
+    /// Queues `work` (``MailQueue``): the request answers without waiting for it, so the answer
+    /// never depends on whether, or how fast, mail went out; that would tell who has an account.
+    func inBackground(_ what: String, _ work: @escaping @Sendable () async throws -> Void) {
+        let logger = context.logger
+        mail.submit {
+            do { try await work() } catch {
+                logger.error("\(what) failed; the user can ask again", metadata: ["error": "\(DatabaseError.describe(error))"])
+            }
         }
+    }
+
+    /// Sends `message` from the queue; a failure is logged and not passed on.
+    func deliver(_ message: MailMessage) {
+        let mailer = self.mailer
+        inBackground("mail '\(message.subject)'") { try await mailer.send(message) }
     }
 
     /// Disables `user`: no more sign-ins, and every sign-in, browser session and API key of theirs

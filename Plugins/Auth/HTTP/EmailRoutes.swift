@@ -13,12 +13,16 @@ struct EmailRoutes {
         try routes.post("auth/email/verify/request") { _, context in try await requestVerification(context) }
     }
 
-    func sendVerification(to user: User) async throws {
-        let token = try await service.oneTime.issue(user: user.id, purpose: .emailVerification)
-        await service.deliver(MailMessage(
-            to: user.email, subject: "Verify your email address",
-            body: "Confirm this address within \(Int(service.configuration.resetExpiry / 60)) minutes:\n\n\(service.configuration.appURL)/verify-email?token=\(token)\n"
-        ))
+    /// Issues a verification link and mails it, from the mail queue.
+    func sendVerification(to user: User) {
+        let service = self.service
+        service.inBackground("verification mail") {
+            let token = try await service.oneTime.issue(user: user.id, purpose: .emailVerification)
+            try await service.mailer.send(MailMessage(
+                to: user.email, subject: "Verify your email address",
+                body: "Confirm this address within \(Int(service.configuration.resetExpiry / 60)) minutes:\n\n\(service.configuration.appURL)/verify-email?token=\(token)\n"
+            ))
+        }
     }
 
     func verify(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
@@ -38,7 +42,7 @@ struct EmailRoutes {
     func requestVerification(_ context: PlinthRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         guard let user = try await service.users.find(id: identity.subject) else { throw Problem(.unauthorized) }
-        if !user.emailVerified { try await sendVerification(to: user) }
+        if !user.emailVerified { sendVerification(to: user) }
         return try AuthJSON.response(.accepted, ["status": user.emailVerified ? "verified" : "sent"])
     }
 }

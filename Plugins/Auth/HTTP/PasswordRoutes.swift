@@ -22,17 +22,23 @@ struct PasswordRoutes {
         try routes.post("auth/password/change") { request, context in try await change(request, context) }
     }
 
-    /// Always 202 with the same body: whether the account exists is not revealed.
+    /// Always 202 with the same body, at once: the look-up, the token and the mail happen on the
+    /// mail queue, so neither the answer nor its timing tells whether the account exists.
     func forgot(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+        try await service.limits.hit(service.limits.rules.forgotPerAddress, context.clientAddress)
         let body = try await request.decode(as: ForgotBody.self, context: context)
-        if let user = try await service.users.find(email: body.email), !user.disabled {
+        let email = UserStore.normalize(email: body.email)
+        try await service.limits.hit(service.limits.rules.forgotPerEmail, email)
+        let (service, requestID) = (self.service, context.requestID)
+        service.inBackground("password reset mail") {
+            guard let user = try await service.users.find(email: email), !user.disabled else { return }
             let token = try await service.oneTime.issue(user: user.id, purpose: .passwordReset)
             let minutes = Int(service.configuration.resetExpiry / 60)
-            await service.deliver(MailMessage(
+            try await service.mailer.send(MailMessage(
                 to: user.email, subject: "Reset your password",
                 body: "Use this link within \(minutes) minutes to choose a new password:\n\n\(service.configuration.appURL)/reset-password?token=\(token)\n\nIf you did not ask for it, ignore this mail; your password stays as it is."
             ))
-            try await service.context.audit("auth.password.reset_requested", actor: user.id, requestID: context.requestID)
+            try await service.context.audit("auth.password.reset_requested", actor: user.id, requestID: requestID)
         }
         return try AuthJSON.response(.accepted, ["status": "accepted", "detail": "if an account has this email, a reset link is on its way"])
     }
@@ -56,7 +62,7 @@ struct PasswordRoutes {
         try await service.signOutEverywhere(user: user, reason: "password_reset")
         try await service.context.audit("auth.password.reset", actor: user, requestID: context.requestID)
         if let account = try await service.users.find(id: user) {
-            await service.deliver(MailMessage(
+            service.deliver(MailMessage(
                 to: account.email, subject: "Your password was changed",
                 body: "The password of your account was just reset and every device was signed out. If this was not you, reset it again at once: \(service.configuration.appURL)/forgot-password"
             ))

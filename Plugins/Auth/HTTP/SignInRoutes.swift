@@ -38,6 +38,7 @@ struct SignInRoutes {
     }
 
     func register(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+        try await service.limits.hit(service.limits.rules.registerPerAddress, context.clientAddress)
         let body = try await request.decode(as: RegisterBody.self, context: context)
         let email = UserStore.normalize(email: body.email)
         if let problem = EmailAddress.problem(email) {
@@ -52,9 +53,9 @@ struct SignInRoutes {
         if let user = try await service.users.create(email: email, name: name, passwordHash: hash) {
             try await service.context.audit("auth.user.registered", actor: user.id, requestID: context.requestID)
             try await service.context.publish(UserCreated(userID: user.id))
-            try await EmailRoutes(service: service).sendVerification(to: user)
+            EmailRoutes(service: service).sendVerification(to: user)
         } else {
-            await service.deliver(MailMessage(
+            service.deliver(MailMessage(
                 to: email, subject: "Someone tried to register with your email",
                 body: "Someone tried to create an account with this address, which already has one. If it was you, sign in or reset your password at \(service.configuration.appURL)/forgot-password. Otherwise ignore this mail."
             ))
@@ -63,6 +64,7 @@ struct SignInRoutes {
     }
 
     func login(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+        try await service.limits.hit(service.limits.rules.loginPerAddress, context.clientAddress)
         let body = try await request.decode(as: LoginBody.self, context: context)
         let configuration = service.configuration
         guard let user = try await service.users.find(email: body.email), let hash = user.passwordHash, !user.disabled else {

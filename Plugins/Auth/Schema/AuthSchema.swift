@@ -89,9 +89,10 @@ enum AuthSchema {
                 sqlite: drops, postgres: drops
             )
         ),
+        AuthRateLimits.migration,
     ]
 
-    static let drops = [
+    static let drops: [String] = [
         "DROP TABLE auth_secrets", "DROP TABLE auth_memberships", "DROP TABLE auth_tenants", "DROP TABLE auth_external_identities",
         "DROP TABLE auth_one_time_tokens", "DROP TABLE auth_api_key_usage", "DROP TABLE auth_api_keys",
         "DROP TABLE auth_refresh_tokens", "DROP TABLE auth_users",

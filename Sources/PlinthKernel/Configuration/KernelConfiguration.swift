@@ -38,6 +38,10 @@ public struct KernelConfiguration: Sendable {
     /// Connection timeouts and the connection cap: `PLINTH_HEADER_TIMEOUT`, `PLINTH_BODY_TIMEOUT`,
     /// `PLINTH_KEEPALIVE_TIMEOUT`, `PLINTH_MAX_CONNECTIONS` (see ``ConnectionLimits``).
     public var connections = ConnectionLimits()
+    /// `PLINTH_TRUSTED_PROXY_HOPS`: proxies (load balancers) in front of the server whose
+    /// `X-Forwarded-For` entries are believed; ``PlinthRequestContext/clientAddress`` is the
+    /// entry that many from the right. Default 0: the connection's peer, and the header is ignored.
+    public var trustedProxyHops = 0
     /// `LOG_LEVEL`: trace, debug, info (default), notice, warning, error, critical.
     public var logLevel: Logger.Level = .info
     /// `PLINTH_LOG_FORMAT`: `text` (default in development) or `json` (default in production).
@@ -113,6 +117,8 @@ public struct KernelConfiguration: Sendable {
         show("PLINTH_BODY_TIMEOUT", String(c.connections.bodyTimeout))
         show("PLINTH_KEEPALIVE_TIMEOUT", String(c.connections.keepAliveTimeout))
         show("PLINTH_MAX_CONNECTIONS", String(c.connections.maxConnections))
+        c.trustedProxyHops = try source.int("PLINTH_TRUSTED_PROXY_HOPS", default: c.trustedProxyHops, range: 0...10)
+        show("PLINTH_TRUSTED_PROXY_HOPS", String(c.trustedProxyHops))
         let level = try source.choice("LOG_LEVEL", default: "info", choices: Logger.Level.allCases.map(\.rawValue) + ["warn", "fatal", "all", "none"])
         c.logLevel = Logger.Level(rawValue: level) ?? ["warn": .warning, "fatal": .critical, "all": .trace, "none": .critical][level] ?? .info
         show("LOG_LEVEL", c.logLevel.rawValue)

@@ -16,6 +16,8 @@ struct KernelRequestMiddleware: RouterMiddleware {
     let metrics: KernelMetrics
     let logger: Logger
     let maxBodySize: Int
+    /// `PLINTH_TRUSTED_PROXY_HOPS`.
+    var proxyHops = 0
     let cors: CORSPolicy
     let sessions: SessionCookies
     /// The installed authenticator (``RequestAuthenticator``), if a plugin provides one.
@@ -50,7 +52,7 @@ struct KernelRequestMiddleware: RouterMiddleware {
     func handleScoped(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async -> Response {
         let started = ContinuousClock.now
         var context = context
-        if let problem = RequestScope.prepare(request, &context, maxBodySize: maxBodySize, trustTenantHeader: authenticator == nil) {
+        if let problem = RequestScope.prepare(request, &context, maxBodySize: maxBodySize, trustTenantHeader: authenticator == nil, proxyHops: proxyHops) {
             var response = problem.response(instance: request.uri.path, requestID: context.requestID)
             response.headers[.requestID] = context.requestID
             finish(request, context, tenant: nil, status: Int(response.status.code), started: started, span: nil)

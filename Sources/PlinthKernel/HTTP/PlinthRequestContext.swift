@@ -32,11 +32,18 @@ public struct PlinthRequestContext: RequestContext {
     /// Headers the kernel adds to the response, for middleware that runs before the route
     /// (a ``RequestAuthenticator``'s rate-limit headers).
     public var responseHeaders = HTTPFields()
+    /// The client's IP address: the connection's peer, or with `PLINTH_TRUSTED_PROXY_HOPS` set
+    /// the address that many proxies back in `X-Forwarded-For`. `nil` when unknown (a request
+    /// that came through no socket, as in in-process tests).
+    public var clientAddress: String?
     /// Values plugins attach to the request, keyed by type.
     public var values = RequestValues()
+    /// Bodies decode as JSON only when sent as JSON; see ``JSONBodyDecoder``.
+    public var requestDecoder: JSONBodyDecoder { JSONBodyDecoder() }
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
         self.session = SessionHandle(id: nil, record: nil)
     }
 }

@@ -7,6 +7,8 @@ extension HTTPField.Name {
     public static let requestID = Self("x-request-id")!
     /// `x-tenant-id`
     public static let tenantID = Self("x-tenant-id")!
+    /// `x-forwarded-for`
+    public static let xForwardedFor = Self("x-forwarded-for")!
 }
 
 /// Sets up what every later middleware and route relies on: the request id (a well-formed
@@ -19,8 +21,21 @@ enum RequestScope {
         }
     }
 
+    /// The client's address behind `hops` trusted proxies: each proxy appends the address it
+    /// heard from to `X-Forwarded-For`, so the one `hops` from the right was added by the
+    /// outermost trusted proxy; anything left of it the client could have written.
+    static func clientAddress(forwardedFor: [String], peer: String?, hops: Int) -> String? {
+        guard hops > 0 else { return peer }
+        let entries = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        // Fewer entries than proxies: the request did not come through them all, so believe none.
+        return entries.count >= hops ? entries[entries.count - hops] : peer
+    }
+
     /// Fills the context; returns a problem when the request is malformed (bad tenant header).
-    static func prepare(_ request: Request, _ context: inout PlinthRequestContext, maxBodySize: Int, trustTenantHeader: Bool) -> Problem? {
+    static func prepare(_ request: Request, _ context: inout PlinthRequestContext, maxBodySize: Int, trustTenantHeader: Bool, proxyHops: Int = 0) -> Problem? {
+        if proxyHops > 0 {
+            context.clientAddress = clientAddress(forwardedFor: request.headers[values: .xForwardedFor], peer: context.clientAddress, hops: proxyHops)
+        }
         let given = request.headers[.requestID]
         context.requestID = given.flatMap { isWellFormed($0) ? $0 : nil } ?? RequestIDGenerator.next()
         context.logger[metadataKey: "request_id"] = .string(context.requestID)

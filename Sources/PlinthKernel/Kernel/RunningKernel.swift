@@ -23,12 +23,14 @@ public struct RunningKernel {
 
     /// Kernel middleware, kernel routes, then each plugin's routes (step 6).
     func mountRoutes() throws {
-        router.add(middleware: KernelRequestMiddleware(
+        var middleware = KernelRequestMiddleware(
             routes: routes, metrics: metrics, logger: logger, maxBodySize: configuration.maxBodySize,
             cors: CORSPolicy(origins: Set(configuration.corsOrigins)),
             sessions: SessionCookies(store: sessions, secure: configuration.secureCookies),
             authenticator: services.resolve((any RequestAuthenticator).self)
-        ))
+        )
+        middleware.proxyHops = configuration.trustedProxyHops
+        router.add(middleware: middleware)
         try KernelRoutes(kernel: self).mount()
         for plugin in plugins {
             let pluginRoutes = PluginRoutes(plugin: plugin.id, basePath: plugin.entry.manifest.basePath, router: router, table: routes)

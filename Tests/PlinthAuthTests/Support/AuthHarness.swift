@@ -86,7 +86,7 @@ struct AuthClient: Sendable {
     /// Follows the verification link mailed to `email`.
     func verify(_ email: String) async throws {
         guard let outbox else { throw HarnessError("verify \(email): this client has no outbox") }
-        let token = try MailOutbox(folder: outbox).token(to: email.lowercased(), subject: "Verify your email address")
+        let token = try await MailOutbox(folder: outbox).token(to: email.lowercased(), subject: "Verify your email address")
         let answer = try await post("/api/auth/email/verify", ["token": token])
         guard answer.status == 204 else { throw HarnessError("verify \(email): \(answer.status) \(answer.text)") }
     }
@@ -133,7 +133,7 @@ enum AuthHarness {
 
     static func run<T: Sendable>(
         backend: TestBackend, environment extra: [String: String] = [:], plugins: [PluginEntry] = [], clock: any KernelClock = SystemClock(),
-        logs: LogCapture? = nil, schema: String? = nil, options: Kernel.RunOptions = .init(),
+        logs: LogCapture? = nil, schema: String? = nil, options: Kernel.RunOptions = .init(), live: Bool = false,
         _ body: @escaping @Sendable (AuthClient, KernelParts) async throws -> T
     ) async throws -> T {
         let folder = try temporaryFolder()
@@ -143,6 +143,8 @@ enum AuthHarness {
         return try await TestKernel.run(plugins: [PluginEntry(AuthPlugin.self)] + plugins, backend: backend, environment: env, schema: schema, clock: clock, logs: logs, options: options) { kernel in
             let parts = KernelParts(kernel)
             let outbox = MailOutbox(dataDirectory: env["PLINTH_DATA_DIR"] ?? folder).folder
+            // Live: over a loopback socket, so requests have a client address (rate limits count it).
+            if live { return try await kernel.testLive { client in try await body(AuthClient(client: client, outbox: outbox), parts) } }
             return try await kernel.test { client in try await body(AuthClient(client: client, outbox: outbox), parts) }
         }
     }
@@ -155,8 +157,10 @@ enum AuthHarness {
         }
     }
 
-    /// The newest mail in the kernel's outbox, and the token of the link in it.
-    static func lastMail(_ kernel: KernelParts) throws -> (text: String, token: String?) {
+    /// The newest mail in the kernel's outbox, once the mail queue has sent what it holds, and
+    /// the token of the link in it.
+    static func lastMail(_ kernel: KernelParts) async throws -> (text: String, token: String?) {
+        await kernel.services.resolve(AuthService.self)?.mail.settled()
         let folder = (kernel.configuration.dataDirectory as NSString).appendingPathComponent("mail-outbox")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         guard let last = files.last else { throw HarnessError("no mail in \(folder)") }
