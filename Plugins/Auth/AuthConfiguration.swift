@@ -78,6 +78,9 @@ public struct AuthConfiguration: Sendable {
             if let value, value.count < 32 {
                 throw ConfigurationError(key: key, reason: "must be at least 32 characters (it has \(value.count)); generate one with: openssl rand -base64 48")
             }
+            if let value, kernel.isProduction, DeploymentCheck.looksWeak(value) {
+                throw ConfigurationError(key: key, reason: "has fewer than 10 different characters, so it was not generated; make one with: openssl rand -base64 48")
+            }
             if value == nil && kernel.isProduction {
                 throw ConfigurationError(key: key, reason: "is required in production (32+ random characters); generate one with: openssl rand -base64 48")
             }

@@ -22,6 +22,7 @@ import Testing
             (["JWT_SECRET": "short", "JWT_REFRESH_SECRET": AuthHarness.refreshSecret], "JWT_SECRET must be at least 32 characters"),
             (["JWT_SECRET": AuthHarness.jwtSecret, "JWT_REFRESH_SECRET": AuthHarness.jwtSecret], "JWT_REFRESH_SECRET must differ from JWT_SECRET"),
             (["PLINTH_ENV": "production"], "JWT_SECRET is required in production"),
+            (["PLINTH_ENV": "production", "JWT_SECRET": String(repeating: "a", count: 40), "JWT_REFRESH_SECRET": AuthHarness.refreshSecret], "JWT_SECRET has fewer than 10 different characters"),
             (["PLINTH_ENV": "production", "JWT_SECRET": AuthHarness.jwtSecret, "JWT_REFRESH_SECRET": AuthHarness.refreshSecret, "BCRYPT_ROUNDS": "8"], "BCRYPT_ROUNDS must be at least 10 in production"),
             (["BCRYPT_ROUNDS": "40"], "BCRYPT_ROUNDS"),
             (["JWT_ACCESS_EXPIRY": "86400"], "JWT_ACCESS_EXPIRY must be at most 3600"),

@@ -46,6 +46,9 @@ public struct KernelConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// `PLINTH_LOG_FORMAT`: `text` (default in development) or `json` (default in production).
     public var logFormat: String = "text"
+    /// `PLINTH_METRICS_TOKEN`: when set, `/metrics` answers only `Authorization: Bearer <token>`.
+    /// Default unset: public (a production start warns).
+    public var metricsToken: String? = nil
     /// `OTEL_EXPORTER_OTLP_ENDPOINT`. Default unset: no trace export.
     public var otlpEndpoint: String? = nil
     /// `OTEL_SERVICE_NAME`. Default `api`.
@@ -131,7 +134,12 @@ public struct KernelConfiguration: Sendable {
         show("OTEL_EXPORTER_OTLP_ENDPOINT", c.otlpEndpoint ?? "(unset: no trace export)")
         c.serviceName = source.string("OTEL_SERVICE_NAME") ?? c.serviceName
         show("OTEL_SERVICE_NAME", c.serviceName)
+        c.metricsToken = source.string("PLINTH_METRICS_TOKEN", secret: true)
+        if let token = c.metricsToken { show("PLINTH_METRICS_TOKEN", token, secret: true) }
         c.entries = shown.map { (key: $0.0, value: $0.1) }
+        if let refused = DeploymentCheck.findings(c).first(where: { $0.severity == .error }) {
+            throw ConfigurationError(key: refused.setting, reason: refused.message + " (PLINTH_ENV=production)")
+        }
         return c
     }
 

@@ -18,6 +18,8 @@ struct KernelRequestMiddleware: RouterMiddleware {
     let maxBodySize: Int
     /// `PLINTH_TRUSTED_PROXY_HOPS`.
     var proxyHops = 0
+    /// Sent on every response that does not set them itself (``securityHeaders(https:)``).
+    var securityHeaders = HTTPFields()
     let cors: CORSPolicy
     let sessions: SessionCookies
     /// The installed authenticator (``RequestAuthenticator``), if a plugin provides one.
@@ -46,7 +48,21 @@ struct KernelRequestMiddleware: RouterMiddleware {
         if let corsHeaders, let preflight = cors.preflight(request, headers: corsHeaders) { return preflight }
         var response = await handleScoped(request, context: context, next: next)
         if let corsHeaders { response.headers.append(contentsOf: corsHeaders) }
+        for field in securityHeaders where response.headers[field.name] == nil { response.headers.append(field) }
         return response
+    }
+
+    /// What every response carries unless its route says otherwise: no MIME sniffing (a JSON
+    /// answer is never run as a script), no framing (clickjacking), no referrer, and on an https
+    /// deployment HSTS, so a browser never tries plain http again.
+    static func securityHeaders(https: Bool) -> HTTPFields {
+        var fields: HTTPFields = [
+            HTTPField.Name("x-content-type-options")!: "nosniff",
+            HTTPField.Name("x-frame-options")!: "DENY",
+            HTTPField.Name("referrer-policy")!: "no-referrer",
+        ]
+        if https { fields[HTTPField.Name("strict-transport-security")!] = "max-age=31536000" }
+        return fields
     }
 
     func handleScoped(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async -> Response {

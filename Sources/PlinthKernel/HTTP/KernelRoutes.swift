@@ -32,7 +32,11 @@ struct KernelRoutes {
             return Self.json(body, status: readiness.ready ? .ok : .serviceUnavailable)
         }
         try routes.claim(method: "GET", path: "/metrics", plugin: "kernel")
-        router.get("/metrics") { _, _ in
+        let token = kernel.configuration.metricsToken.map { "Bearer " + $0 }
+        router.get("/metrics") { request, _ in
+            if let token, !Self.constantTimeEquals(request.headers[.authorization] ?? "", token) {
+                throw Problem(.unauthorized, detail: "/metrics needs 'Authorization: Bearer' with PLINTH_METRICS_TOKEN", headers: [.wwwAuthenticate: "Bearer"])
+            }
             metrics.recordPool(database.usage.snapshot, kind: database.kind, maximum: database.maximumConnections)
             return Response(
                 status: .ok,
@@ -40,6 +44,12 @@ struct KernelRoutes {
                 body: .init(byteBuffer: ByteBuffer(string: metrics.render()))
             )
         }
+    }
+
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Array(a.utf8), Array(b.utf8))
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     static func json(_ object: [String: Any], status: HTTPResponse.Status) -> Response {

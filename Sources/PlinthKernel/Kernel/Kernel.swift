@@ -78,6 +78,11 @@ public final class Kernel: Sendable {
     /// Runs the lifecycle up to boot, calls `body`, then shuts down: background services stop,
     /// then plugins' ``PluginLifecycle/shutdown(_:)`` run in reverse order.
     public func withRunning<T: Sendable>(options: RunOptions = RunOptions(), _ body: (RunningKernel) async throws -> T) async throws -> T {
+        if options.boot {
+            for finding in DeploymentCheck.findings(configuration) where finding.severity == .warning {
+                logger.warning("production setting: \(finding.setting) \(finding.message)")
+            }
+        }
         let plugins = try await resolvePlugins().enabled
         return try await Database.withDatabase(configuration.database, logger: logger) { database in
             let running = try await prepare(plugins: plugins, database: database, options: options)

@@ -30,6 +30,7 @@ public struct RunningKernel {
             authenticator: services.resolve((any RequestAuthenticator).self)
         )
         middleware.proxyHops = configuration.trustedProxyHops
+        middleware.securityHeaders = KernelRequestMiddleware.securityHeaders(https: configuration.secureCookies)
         router.add(middleware: middleware)
         try KernelRoutes(kernel: self).mount()
         for plugin in plugins {
