@@ -102,6 +102,16 @@ struct APIKeys: Sendable {
         )
     }
 
+    /// Whether key `id` of `user` is live: not revoked or expired, its user not disabled.
+    func isLive(id: String, user: String) async throws -> Bool {
+        let now = clock.now.timeIntervalSince1970
+        return try await database.sql.raw("""
+            SELECT 1 AS live FROM auth_api_keys k JOIN auth_users u ON u.id = k.user_id
+            WHERE k.id = \(bind: id) AND k.user_id = \(bind: user) AND k.revoked_at IS NULL
+              AND (k.expires_at IS NULL OR k.expires_at > \(bind: now)) AND u.disabled_at IS NULL
+            """).first() != nil
+    }
+
     /// The rate-limit window a request falls in.
     struct Usage: Sendable {
         let count: Int

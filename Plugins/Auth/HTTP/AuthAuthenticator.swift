@@ -54,6 +54,22 @@ struct AuthAuthenticator: RequestAuthenticator {
         context.tenantID = identity.tenantID
     }
 
+    /// The sign-in (or key) is live, its user enabled, and the user still a member of the tenant.
+    func stillHolds(_ identity: PlinthIdentity) async -> Bool {
+        do {
+            guard let signIn = identity.signInID else { return false }
+            let live = identity.method == .apiKey
+                ? try await service.apiKeys.isLive(id: signIn, user: identity.subject)
+                : try await service.refresh.isLive(family: signIn, user: identity.subject)
+            guard live else { return false }
+            guard let tenant = identity.tenantID else { return true }
+            return try await service.tenants.role(of: identity.subject, in: tenant) != nil
+        } catch {
+            // Unknown is not "holds": a stream that cannot check ends, and the client reconnects.
+            return false
+        }
+    }
+
     private func apiKey(_ key: String, context: inout PlinthRequestContext) async throws -> PlinthIdentity? {
         guard let holder = try await service.apiKeys.resolve(key) else {
             context.authenticationProblem = Problem(.unauthorized, type: "invalid-api-key", detail: "the API key is unknown, revoked or expired")

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import PlinthKernel
+import Synchronization
 
 /// `/api/jobs`. With a tenant a caller sees and enqueues only its tenant's jobs. Without an auth
 /// plugin the tenant is the trusted `X-Tenant-ID`, and a caller without one sees all (operators
@@ -165,6 +166,10 @@ struct JobsRoutes {
 
     /// Server-Sent Events: one `job` event per status change (`?type=` filters), and a comment
     /// every 15 s so that proxies keep the connection open.
+    ///
+    /// The caller's credentials are checked again every second while the stream runs: once they
+    /// no longer hold (signed out, key revoked, removed from the tenant) the stream sends an
+    /// `end` event saying why and closes, and no event after that check reaches it.
     func events(_ request: Request, _ context: PlinthRequestContext) -> Response {
         let tenant = context.tenantID
         let type = request.uri.queryParameters.get("type")
@@ -173,17 +178,26 @@ struct JobsRoutes {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
+        let access = StreamAccess()
         let forward = Task {
             for await event in subscription where (tenant == nil || event.tenant == tenant) && (type == nil || event.type == type) {
-                guard let data = try? encoder.encode(event) else { continue }
+                guard access.open, let data = try? encoder.encode(event) else { continue }
                 sink.yield("id: \(event.id)-\(event.state.rawValue)-\(event.attempt)\nevent: job\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
             }
             sink.finish()
         }
-        let keepAlive = Task {
+        let watch = Task {
+            var ticks = 0
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(15))
-                sink.yield(": keep-alive\n\n")
+                try? await Task.sleep(for: .seconds(1))
+                guard await context.credentialsStillHold() else {
+                    access.close()
+                    sink.yield("event: end\ndata: {\"reason\":\"credentials-revoked\"}\n\n")
+                    sink.finish()
+                    return
+                }
+                ticks += 1
+                if ticks % 15 == 0 { sink.yield(": keep-alive\n\n") }
             }
         }
         var headers = HTTPFields()
@@ -192,12 +206,19 @@ struct JobsRoutes {
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             defer {
                 forward.cancel()
-                keepAlive.cancel()
+                watch.cancel()
             }
             try await writer.write(ByteBuffer(string: ": connected\n\n"))
             for await line in lines { try await writer.write(ByteBuffer(string: line)) }
             try await writer.finish(nil)
         })
+    }
+
+    /// Whether a stream may still deliver; closed once its caller's credentials stop holding.
+    final class StreamAccess: Sendable {
+        private let state = Atomic<Bool>(true)
+        var open: Bool { state.load(ordering: .acquiring) }
+        func close() { state.store(false, ordering: .releasing) }
     }
 
     static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {

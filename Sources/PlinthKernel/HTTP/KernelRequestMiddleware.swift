@@ -113,7 +113,7 @@ struct KernelRequestMiddleware: RouterMiddleware {
             let (session, presented) = try await sessions.load(request)
             context.session = session
             if let authenticator {
-                context.authenticating = true
+                context.authenticator = authenticator
                 try await authenticator.authenticate(request, context: &context)
                 tenant = context.tenantID
                 if let tenant { context.logger[metadataKey: "tenant"] = .string(tenant) }

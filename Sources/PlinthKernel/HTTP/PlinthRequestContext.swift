@@ -18,7 +18,9 @@ public struct PlinthRequestContext: RequestContext {
     /// authenticator decides.
     public var requestedTenantID: String?
     /// Whether a ``RequestAuthenticator`` is installed (an auth plugin is enabled); see ``authorize(_:)``.
-    public var authenticating = false
+    public var authenticating: Bool { authenticator != nil }
+    /// The installed authenticator, for ``credentialsStillHold()``.
+    var authenticator: (any RequestAuthenticator)?
     /// The caller, once a ``RequestAuthenticator`` established it. See ``requireIdentity()``.
     public var identity: PlinthIdentity?
     /// Why presented credentials were not accepted; ``requireIdentity()`` throws it.

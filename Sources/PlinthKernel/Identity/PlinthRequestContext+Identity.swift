@@ -11,6 +11,14 @@ extension PlinthRequestContext {
         )
     }
 
+    /// Whether the caller's credentials still hold (see ``RequestAuthenticator/stillHolds(_:)``):
+    /// for a response that outlives its request's check, such as an event stream, which should
+    /// end once this turns false. Without an authenticator, or for an anonymous caller, true.
+    public func credentialsStillHold() async -> Bool {
+        guard let authenticator, let identity else { return true }
+        return await authenticator.stillHolds(identity)
+    }
+
     /// For plugins that work with or without an auth plugin: when one is installed the caller
     /// must hold `permission` (as ``requirePermission(_:)``); without one the kernel trusts its
     /// caller, a gateway in front that sets `X-Tenant-ID`, and this passes.

@@ -13,4 +13,13 @@ public protocol RequestAuthenticator: Sendable {
     /// so that public routes still answer; throw only to refuse the request outright (a
     /// malformed credential, a rate limit).
     func authenticate(_ request: Request, context: inout PlinthRequestContext) async throws
+
+    /// Whether `identity`, established earlier, still holds now: not signed out, its key not
+    /// revoked, still a member of its tenant. Long-lived responses (event streams) ask it while
+    /// they run. Default: always.
+    func stillHolds(_ identity: PlinthIdentity) async -> Bool
+}
+
+extension RequestAuthenticator {
+    public func stillHolds(_ identity: PlinthIdentity) async -> Bool { true }
 }
