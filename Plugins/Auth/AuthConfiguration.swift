@@ -63,6 +63,9 @@ public struct AuthConfiguration: Sendable {
     }
     /// `PLINTH_AUTH_UNVERIFIED_ACCOUNTS`: `allowed`, `restricted` (default) or `blocked`.
     public var unverifiedAccounts = UnverifiedAccess.restricted
+    /// `PLINTH_AUTH_INVITATION_EXPIRY` in seconds: how long an invitation to a tenant stays open.
+    /// Default 604800 (7 days).
+    public var invitationExpiry = 604_800.0
     /// Limits on login, register and password/forgot; see ``AuthRateLimits/Rules``.
     var rateLimits = AuthRateLimits.Rules()
     /// `PLINTH_AUTH_APP_URL`: where links in mails point (`/reset-password?token=...`).
@@ -113,6 +116,7 @@ public struct AuthConfiguration: Sendable {
         let unverified = try config.environment.choice(config.key("UNVERIFIED_ACCOUNTS"), default: c.unverifiedAccounts.rawValue, choices: UnverifiedAccess.allCases.map(\.rawValue))
         c.unverifiedAccounts = UnverifiedAccess(rawValue: unverified) ?? .restricted
         c.rateLimits = try AuthRateLimits.Rules.load(config)
+        c.invitationExpiry = try config.seconds("INVITATION_EXPIRY", default: c.invitationExpiry, minimum: 60)
         c.appURL = config.string("APP_URL") ?? env.string("CLIENT_URL") ?? c.appURL
         if let path = config.string("PASSWORD_BLOCKLIST") {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

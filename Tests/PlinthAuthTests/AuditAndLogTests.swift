@@ -33,10 +33,9 @@ import Testing
             let bobAgain = try await client.login("bob@example.com", "the new passphrase")
             secrets.add(bobAgain.access, bobAgain.refresh)
             let acme = try await client.tenant("Acme", owner: bobAgain)
-            try await client.register("cat@example.com")
-            let cat = try await client.login("cat@example.com")
+            let cat = try await client.signUp("cat@example.com")
             secrets.add(cat.access, cat.refresh)
-            _ = try await client.post("/api/tenants/\(acme)/members", ["email": "cat@example.com", "role": "member"], headers: bobAgain.bearer)
+            try await client.addMember(cat, "cat@example.com", role: "member", to: acme, by: bobAgain)
             _ = try await client.call(.patch, "/api/tenants/\(acme)/members/\(cat.user)", json: ["role": "admin"], headers: bobAgain.bearer)
 
             for action in ["auth.login.succeeded", "auth.login.failed", "auth.account.locked", "auth.password.reset", "auth.password.reset_requested",

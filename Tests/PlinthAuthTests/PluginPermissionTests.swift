@@ -15,7 +15,7 @@ import Testing
             let ann = try await client.signUp("ann@example.com")
             let bob = try await client.signUp("bob@example.com")
             let acme = try await client.tenant("Acme", owner: ann)
-            _ = try await client.post("/api/tenants/\(acme)/members", ["email": "bob@example.com", "role": "member"], headers: ann.bearer)
+            try await client.addMember(bob, "bob@example.com", role: "member", to: acme, by: ann)
             let eve = try await client.signUp("eve@example.com")
             let inAcme = ["x-tenant-id": acme]
 

@@ -16,7 +16,7 @@ import Testing
         let ann = try await client.signUp("ann@example.com")
         let bob = try await client.signUp("bob@example.com")
         let acme = try await client.tenant("Acme", owner: ann)
-        #expect(try await client.post("/api/tenants/\(acme)/members", ["email": "bob@example.com", "role": "member"], headers: ann.bearer).status == 201)
+        try await client.addMember(bob, "bob@example.com", role: "member", to: acme, by: ann)
         let annInAcme = ann.bearer.merging(["x-tenant-id": acme]) { $1 }
         return try await withThrowingTaskGroup(of: String?.self) { group in
             group.addTask { try await client.get("/api/jobs/events", headers: bob.bearer.merging(["x-tenant-id": acme]) { $1 }).text }

@@ -25,7 +25,7 @@ import Testing
             #expect(try await client.call(.patch, "/api/tenants/\(s2)/members/\(ann.user)", json: ["role": "owner"], headers: headers).status == 403)
             #expect(try await client.call(.delete, "/api/tenants/\(s2)/members/\(ann.user)", headers: headers).status == 403)
             // Its own tenant it manages as its scopes allow, and it lists no other tenant.
-            #expect(try await client.post("/api/tenants/\(s1)/members", ["email": "bob@example.com", "role": "member"], headers: headers).status == 201)
+            #expect(try await client.post("/api/tenants/\(s1)/members", ["email": "bob@example.com", "role": "member"], headers: headers).status == 202)
             let listed = (try await client.get("/api/tenants", headers: headers).json["items"] as? [[String: Any]])?.compactMap { $0["tenant"] as? String }
             #expect(listed == [s1])
             let me = (try await client.get("/api/auth/me", headers: headers).json["tenants"] as? [[String: Any]])?.compactMap { $0["tenant"] as? String }
@@ -55,7 +55,7 @@ import Testing
             var tenants: [String] = []
             for i in 0..<10 {
                 let tenant = try await client.tenant("T\(i)", owner: ann)
-                #expect(try await client.post("/api/tenants/\(tenant)/members", ["email": "bob@example.com", "role": "owner"], headers: ann.bearer).status == 201)
+                try await client.addMember(bob, "bob@example.com", role: "owner", to: tenant, by: ann)
                 tenants.append(tenant)
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -75,19 +75,63 @@ import Testing
     }
 
     @Test(arguments: TestBackend.all)
-    func parallelAddsOfOneMemberGiveOneMembershipAndNo500(backend: TestBackend) async throws {
-        try await AuthHarness.run(backend: backend) { client, _ in
+    func parallelInvitesAndAcceptsGiveOneMembershipAndNo500(backend: TestBackend) async throws {
+        try await AuthHarness.run(backend: backend) { client, kernel in
             let ann = try await client.signUp("ann@example.com")
-            _ = try await client.signUp("bob@example.com")
+            let bob = try await client.signUp("bob@example.com")
             let acme = try await client.tenant("Acme", owner: ann)
-            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            let invited = try await withThrowingTaskGroup(of: Answer.self) { group in
                 for _ in 0..<10 {
-                    group.addTask { try await client.post("/api/tenants/\(acme)/members", ["email": "bob@example.com", "role": "member"], headers: ann.bearer).status }
+                    group.addTask { try await client.post("/api/tenants/\(acme)/members", ["email": "bob@example.com", "role": "member"], headers: ann.bearer) }
                 }
+                return try await group.reduce(into: [Answer]()) { $0.append($1) }
+            }
+            #expect(invited.map(\.status) == Array(repeating: 202, count: 10))
+            #expect(Set(invited.compactMap { $0.string("id") }).count == 1, "one invitation per address")
+            let id = try #require(invited.first?.string("id"))
+            let accepted = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<10 { group.addTask { try await client.post("/api/tenants/invitations/\(id)/accept", [:], headers: bob.bearer).status } }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
-            #expect(statuses.filter { $0 == 201 }.count == 1)
-            #expect(statuses.filter { $0 == 409 }.count == 9, "\(statuses)")
+            #expect(accepted.filter { $0 == 201 }.count == 1)
+            #expect(accepted.filter { $0 == 404 }.count == 9, "\(accepted)")
+            #expect(try await kernel.database.tenantTransaction(tenant: acme) { sql in
+                try await sql.raw("SELECT COUNT(*) AS n FROM auth_memberships WHERE tenant_id = \(bind: acme)").first()?.decode(column: "n", as: Int.self)
+            } == 2)
+        }
+    }
+
+    @Test(arguments: TestBackend.all)
+    func addingByEmailInvitesAndAnswersAlikeForUnknownAddresses(backend: TestBackend) async throws {
+        try await AuthHarness.run(backend: backend) { client, kernel in
+            let ann = try await client.signUp("ann@example.com")
+            let bob = try await client.signUp("bob@example.com")
+            let acme = try await client.tenant("Acme", owner: ann)
+            func shape(_ answer: Answer) -> String {
+                "\(answer.status) \(answer.json.keys.sorted()) \(answer.string("role") ?? "") \(answer.string("tenant") ?? "")"
+            }
+            let known = try await client.post("/api/tenants/\(acme)/members", ["email": "bob@example.com", "role": "admin"], headers: ann.bearer)
+            let unknown = try await client.post("/api/tenants/\(acme)/members", ["email": "nobody@example.com", "role": "admin"], headers: ann.bearer)
+            #expect(known.status == 202)
+            #expect(shape(known) == shape(unknown))
+            // Nobody is a member until they accept.
+            let members = try await client.get("/api/tenants/\(acme)/members", headers: ann.bearer).json["items"] as? [[String: Any]]
+            #expect(members?.count == 1)
+            #expect(try await client.get("/api/tenants/\(acme)/members", headers: bob.bearer).status == 403)
+            // Bob sees the invitation and may decline it; the inviter sees both pending.
+            let mine = try #require(try await client.get("/api/tenants/invitations", headers: bob.bearer).json["items"] as? [[String: Any]])
+            #expect(mine.count == 1)
+            #expect(mine.first?["tenantName"] as? String == "Acme")
+            #expect((try await client.get("/api/tenants/\(acme)/invitations", headers: ann.bearer).json["items"] as? [[String: Any]])?.count == 2)
+            #expect(try await client.call(.delete, "/api/tenants/invitations/\(try #require(mine.first?["id"] as? String))", headers: bob.bearer).status == 204)
+            #expect(try await client.get("/api/tenants/\(acme)/members", headers: bob.bearer).status == 403)
+            // An account that registered an invited address without verifying it cannot accept.
+            try await client.register("nobody@example.com")
+            let squatter = try await client.login("nobody@example.com")
+            let pending = try await client.get("/api/tenants/invitations", headers: squatter.bearer)
+            #expect(pending.status == 403)
+            #expect(pending.problem == "email-unverified")
+            _ = try await AuthHarness.lastMail(kernel)
         }
     }
 }

@@ -32,6 +32,7 @@ public final class AuthService: Sendable {
     let oneTime: OneTimeTokens
     let apiKeys: APIKeys
     let tenants: Tenants
+    let invitations: Invitations
     let passwords: PasswordHasher
     let policy: PasswordPolicy
     let mailer: any Mailer
@@ -54,6 +55,7 @@ public final class AuthService: Sendable {
         oneTime = OneTimeTokens(database: database, clock: clock, secret: secret, lifetime: configuration.resetExpiry, length: configuration.resetTokenLength)
         apiKeys = APIKeys(database: database, clock: clock, defaultLifetime: configuration.apiKeyExpiry, hourlyLimit: configuration.apiKeyRateLimit)
         tenants = Tenants(database: database, clock: clock)
+        invitations = Invitations(database: database, clock: clock, lifetime: configuration.invitationExpiry)
         passwords = PasswordHasher(rounds: configuration.bcryptRounds)
         mail = MailQueue(logger: context.logger)
         limits = AuthRateLimits(database: database, clock: clock, rules: configuration.rateLimits)

@@ -42,14 +42,37 @@ struct TenantRoutes {
             let tenant = try await authorize(context, Self.manageMembers)
             let body = try await request.decode(as: AddBody.self, context: context)
             try await checkAssignable(body.role, tenant: tenant, by: context)
-            guard let user = try await service.users.find(email: body.email) else {
-                throw Problem(.notFound, detail: "no account has this email; ask them to register first")
+            return try await invite(body, to: tenant, context)
+        }
+        try routes.get("tenants/:tenant/invitations") { _, context in
+            let tenant = try await authorize(context, Self.readMembers)
+            return try AuthJSON.response(.ok, ["items": try await service.invitations.pending(tenant: tenant)])
+        }
+        try routes.delete("tenants/:tenant/invitations/:id") { _, context in
+            let tenant = try await authorize(context, Self.manageMembers)
+            guard try await service.invitations.remove(id: try context.parameters.require("id"), tenant: tenant) else {
+                throw Problem(.notFound, detail: "this tenant has no such invitation")
             }
-            guard try await service.tenants.add(user: user.id, to: tenant, role: body.role) else {
-                throw Problem(.conflict, detail: "already a member")
+            return AuthJSON.empty()
+        }
+        try routes.get("tenants/invitations") { _, context in
+            let user = try await invitee(context)
+            return try AuthJSON.response(.ok, ["items": try await service.invitations.pending(email: user.email)])
+        }
+        try routes.post("tenants/invitations/:id/accept") { _, context in
+            let user = try await invitee(context)
+            guard let membership = try await service.invitations.accept(id: try context.parameters.require("id"), email: user.email, user: user.id) else {
+                throw Problem(.notFound, detail: "you have no open invitation with this id")
             }
-            try await service.context.audit("auth.role.granted", actor: context.identity?.subject, tenant: tenant, target: user.id, metadata: ["role": body.role], requestID: context.requestID)
-            return try AuthJSON.response(.created, Tenants.Member(user: user.id, email: user.email, name: user.name, role: body.role))
+            try await service.context.audit("auth.role.granted", actor: user.id, tenant: membership.tenant, target: user.id, metadata: ["role": membership.role, "via": "invitation"], requestID: context.requestID)
+            return try AuthJSON.response(.created, membership)
+        }
+        try routes.delete("tenants/invitations/:id") { _, context in
+            let user = try await invitee(context)
+            guard try await service.invitations.remove(id: try context.parameters.require("id"), email: user.email) else {
+                throw Problem(.notFound, detail: "you have no open invitation with this id")
+            }
+            return AuthJSON.empty()
         }
         try routes.patch("tenants/:tenant/members/:user") { request, context in
             let tenant = try await authorize(context, Self.manageMembers)
@@ -61,6 +84,35 @@ struct TenantRoutes {
             let tenant = try await authorize(context, Self.manageMembers)
             return try await change(context, tenant: tenant, to: nil)
         }
+    }
+
+    /// Invites `body.email`: 202 and the same answer whether or not an account has the address
+    /// (adding by email must not find accounts for the inviter); nobody joins without accepting.
+    func invite(_ body: AddBody, to tenant: String, _ context: PlinthRequestContext) async throws -> Response {
+        let email = EmailAddress.normalize(body.email)
+        if let problem = EmailAddress.problem(email) {
+            throw Problem(.unprocessableContent, type: "validation", detail: "email \(problem)", extensions: ["field": "email"])
+        }
+        let actor = try context.requireIdentity().subject
+        if try await service.tenants.members(of: tenant).contains(where: { $0.email == email }) {
+            throw Problem(.conflict, detail: "already a member")
+        }
+        let invitation = try await service.invitations.invite(email: email, to: tenant, role: body.role, by: actor)
+        try await service.context.audit("auth.invitation.sent", actor: actor, tenant: tenant, target: invitation.id, metadata: ["role": body.role], requestID: context.requestID)
+        service.deliver(MailMessage(
+            to: email, subject: "You are invited to \(invitation.tenantName)",
+            body: "You are invited to join \(invitation.tenantName) as \(body.role). Sign in with this address (or register with it), then accept at \(service.configuration.appURL)/invitations before \(invitation.expiresAt)."
+        ))
+        return try AuthJSON.response(.accepted, invitation)
+    }
+
+    /// The signed-in account (not an API key) whose verified address invitations are for.
+    func invitee(_ context: PlinthRequestContext) async throws -> User {
+        let identity = try APIKeyRoutes.user(context)
+        guard let user = try await service.users.find(id: identity.subject) else { throw Problem(.unauthorized, type: "unauthenticated") }
+        // An address proves nothing until verified: else whoever registered it first could accept.
+        guard user.emailVerified else { throw AuthService.unverified("accept invitations") }
+        return user
     }
 
     /// The path's tenant, after checking the caller may act there (a tenant-bound API key only in

@@ -3,7 +3,8 @@ import PlinthKernel
 /// The auth plugin's tables. Times are Unix seconds (double precision), ids are UUID strings.
 ///
 /// Users, sign-ins (refresh tokens), API keys and one-time tokens are global identity rows;
-/// memberships are tenant rows and, on PostgreSQL, sit behind row level security (FORCE, and a
+/// invitations are rows of an email address, which its invitee reads across tenants (every query
+/// names the tenant or the verified address); memberships are tenant rows and, on PostgreSQL, sit behind row level security (FORCE, and a
 /// policy on `NULLIF(current_setting('app.current_tenant', true), '')`) — see ``tenantTables``.
 enum AuthSchema {
     /// Tables holding tenant rows; each has RLS enabled and forced on PostgreSQL.
@@ -90,6 +91,7 @@ enum AuthSchema {
             )
         ),
         AuthRateLimits.migration,
+        Invitations.migration,
     ]
 
     static let drops: [String] = [

@@ -76,18 +76,6 @@ struct Tenants: Sendable {
         }
     }
 
-    /// Adds `user` to `tenant`, in one statement so that parallel adds of the same user give one
-    /// membership and no constraint error. - Returns: `false` when already a member.
-    func add(user: String, to tenant: String, role: String) async throws -> Bool {
-        let now = clock.now.timeIntervalSince1970
-        return try await database.tenantTransaction(tenant: tenant) { sql in
-            try await sql.raw("""
-                INSERT INTO auth_memberships (tenant_id, user_id, role, created_at) VALUES (\(bind: tenant), \(bind: user), \(bind: role), \(bind: now))
-                ON CONFLICT (tenant_id, user_id) DO NOTHING RETURNING user_id
-                """).first() != nil
-        }
-    }
-
     enum Change: Sendable, Equatable { case done(previous: String), notMember, lastOwner }
 
     /// Sets `user`'s role in `tenant` (`nil` removes the membership); a tenant keeps at least one owner.

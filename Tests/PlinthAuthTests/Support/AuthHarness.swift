@@ -91,6 +91,15 @@ struct AuthClient: Sendable {
         guard answer.status == 204 else { throw HarnessError("verify \(email): \(answer.status) \(answer.text)") }
     }
 
+    /// Adds `member` to `tenant` as `role` the way it is done: `inviter` invites the address,
+    /// `member` accepts.
+    func addMember(_ member: SignedIn, _ email: String, role: String, to tenant: String, by inviter: SignedIn) async throws {
+        let invited = try await post("/api/tenants/\(tenant)/members", ["email": email, "role": role], headers: inviter.bearer)
+        guard invited.status == 202, let id = invited.string("id") else { throw HarnessError("invite \(email): \(invited.status) \(invited.text)") }
+        let accepted = try await post("/api/tenants/invitations/\(id)/accept", [:], headers: member.bearer)
+        guard accepted.status == 201 else { throw HarnessError("accept \(email): \(accepted.status) \(accepted.text)") }
+    }
+
     /// Creates a tenant as `owner`; returns its id.
     func tenant(_ name: String, owner: SignedIn) async throws -> String {
         let answer = try await post("/api/tenants", ["name": name], headers: owner.bearer)
