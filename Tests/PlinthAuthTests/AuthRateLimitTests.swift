@@ -9,9 +9,11 @@ import Testing
 /// Limits on the routes anyone may call, counted in the database per client address and per
 /// email address; and the body types those routes take.
 @Suite struct AuthRateLimitTests {
+    /// Windows are fixed (a minute, an hour) on the kernel's clock: a clock that stands still
+    /// keeps a test's requests in one window however the wall clock falls.
     @Test(arguments: TestBackend.all)
     func loginsFromOneAddressAreLimitedBeforeBcrypt(backend: TestBackend) async throws {
-        try await AuthHarness.run(backend: backend, environment: ["PLINTH_AUTH_LOGIN_LIMIT": "5"], live: true) { client, kernel in
+        try await AuthHarness.run(backend: backend, environment: ["PLINTH_AUTH_LOGIN_LIMIT": "5"], clock: ManualClock(), live: true) { client, kernel in
             try await client.register("ann@example.com")
             for i in 0..<5 {
                 #expect(try await client.post("/api/auth/login", ["email": "user\(i)@example.com", "password": "wrong password"]).status == 401)
@@ -28,7 +30,7 @@ import Testing
 
     @Test(arguments: TestBackend.all)
     func resetMailsToOneAddressAreLimitedWhetherOrNotItHasAnAccount(backend: TestBackend) async throws {
-        try await AuthHarness.run(backend: backend, live: true) { client, kernel in
+        try await AuthHarness.run(backend: backend, clock: ManualClock(), live: true) { client, kernel in
             try await client.register("ann@example.com")
             for email in ["ann@example.com", "nobody@example.com"] {
                 var statuses: [Int] = []
@@ -50,8 +52,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let env = ["PLINTH_DATA_DIR": folder, "PLINTH_AUTH_REGISTER_LIMIT": "2"]
-        try await AuthHarness.run(backend: backend, environment: env, schema: schema, live: true) { first, _ in
-            try await AuthHarness.run(backend: backend, environment: env, schema: schema, live: true) { second, _ async throws in
+        let clock = ManualClock()
+        try await AuthHarness.run(backend: backend, environment: env, clock: clock, schema: schema, live: true) { first, _ in
+            try await AuthHarness.run(backend: backend, environment: env, clock: clock, schema: schema, live: true) { second, _ async throws in
                 #expect(try await first.post("/api/auth/register", ["email": "a@example.com", "password": AuthHarness.password]).status == 202)
                 #expect(try await second.post("/api/auth/register", ["email": "b@example.com", "password": AuthHarness.password]).status == 202)
                 #expect(try await first.post("/api/auth/register", ["email": "c@example.com", "password": AuthHarness.password]).status == 429)
