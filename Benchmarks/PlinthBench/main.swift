@@ -16,7 +16,7 @@ struct HelloPlugin: SaaSPlugin {
     static let manifest = PluginManifest(id: "hello", name: "Hello", version: "1.0.0", basePath: "/hello")
     init(context: PluginContext) throws {}
     func mount(_ routes: PluginRoutes, context: PluginContext) throws {
-        try routes.get("") { _, _ in "hello" }
+        try routes.add(Route.get("", id: "hello.get", "Says hello").requires(.public).handle { _, _ in "hello" })
     }
 }
 
@@ -25,10 +25,10 @@ struct NativeGreeter: SaaSPlugin {
     static let manifest = PluginManifest(id: "native", name: "Native", version: "1.0.0", basePath: "/api/native")
     init(context: PluginContext) throws {}
     func mount(_ routes: PluginRoutes, context: PluginContext) throws {
-        try routes.get("greet/:name") { _, context in
+        try routes.add(Route.get("greet/:name", id: "native.greet", "Greets by name").requires(.public).handle { _, context in
             let name = context.parameters.get("name") ?? ""
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "hello " + name)))
-        }
+        })
     }
 }
 

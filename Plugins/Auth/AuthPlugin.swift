@@ -51,12 +51,12 @@ public struct AuthPlugin: SaaSPlugin {
 
     public func mount(_ routes: PluginRoutes, context: PluginContext) throws {
         guard let service = state.service else { throw KernelStartupError("plugin 'auth' mounted before it provided its services") }
-        try SignInRoutes(service: service).mount(routes)
-        try PasswordRoutes(service: service).mount(routes)
-        try EmailRoutes(service: service).mount(routes)
-        try APIKeyRoutes(service: service).mount(routes)
-        try SessionRoutes(service: service).mount(routes)
-        try TenantRoutes(service: service).mount(routes)
+        try routes.add(SignInRoutes(service: service).routes)
+        try routes.add(PasswordRoutes(service: service).routes)
+        try routes.add(EmailRoutes(service: service).routes)
+        try routes.add(APIKeyRoutes(service: service).routes)
+        try routes.add(SessionRoutes(service: service).routes)
+        try routes.add(TenantRoutes(service: service).routes)
     }
 
     public func boot(_ context: PluginContext) async throws {

@@ -42,7 +42,7 @@ public struct JobsPlugin: SaaSPlugin {
     }
 
     public func mount(_ routes: PluginRoutes, context: PluginContext) throws {
-        try JobsRoutes(queue: try state.require(), settings: settings).mount(routes)
+        try routes.add(JobsRoutes(queue: try state.require(), settings: settings).routes)
     }
 
     public func boot(_ context: PluginContext) async throws {

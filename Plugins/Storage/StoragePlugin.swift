@@ -64,7 +64,7 @@ public struct StoragePlugin: SaaSPlugin {
 
     public func mount(_ routes: PluginRoutes, context: PluginContext) throws {
         guard let store = state.store else { throw KernelStartupError("plugin 'storage' mounted before it provided its store") }
-        try StorageRoutes(store: store, configuration: configuration, signer: state.signer).mount(routes)
+        try routes.add(StorageRoutes(store: store, configuration: configuration, signer: state.signer).routes)
     }
 
     public func boot(_ context: PluginContext) async throws {

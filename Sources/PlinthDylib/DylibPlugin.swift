@@ -42,14 +42,24 @@ struct DylibPlugin: PluginLifecycle {
 
     func mount(_ routes: PluginRoutes, context: PluginContext) throws {
         for route in routeList {
+            let method = HTTPRequest.Method(route.method)!
+            var endpoint = Route.on(method, route.path, id: Self.operationID(plugin: routes.plugin, method: route.method, path: route.path),
+                                    "\(route.method) \(route.path), served by a shared object")
+                .requires(.public)
+                .responds(.ok, schema: .any, "the handler's answer")
+            if ![.get, .head, .delete].contains(method) { endpoint = endpoint.rawBody("application/json", schema: .any, required: false) }
             do {
-                try routes.on(route.path, method: HTTPRequest.Method(route.method)!) { request, context in
-                    try await handle(route.handler, request, context)
-                }
+                try routes.add(endpoint.handle { input, context in try await handle(route.handler, input.request, context) })
             } catch let error as KernelStartupError {
                 throw KernelStartupError("plugin \"\(library.name)\" (\(library.path)): \(error.message)")
             }
         }
+    }
+
+    /// `greeter.get.hello.name`: the plugin, the method and the path's words.
+    static func operationID(plugin: String, method: String, path: String) -> String {
+        let words = path.split(separator: "/").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ":{}*")) }.filter { !$0.isEmpty }
+        return ([plugin, method.lowercased()] + words).joined(separator: ".")
     }
 
     func handle(_ handler: CHandler, _ request: Request, _ context: PlinthRequestContext) async throws -> Response {

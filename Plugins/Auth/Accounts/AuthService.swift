@@ -16,7 +16,7 @@ import Synchronization
 /// ```
 public final class AuthService: Sendable {
     /// How the client keeps its refresh token.
-    public enum SignInMode: String, Sendable, Codable {
+    public enum SignInMode: String, Sendable, Codable, CaseIterable, SchemaEnum {
         /// In the response body; the client sends it back in `POST /api/auth/refresh`.
         case bearer
         /// In the `refreshToken` cookie (HttpOnly, Secure, SameSite=Strict), with a kernel

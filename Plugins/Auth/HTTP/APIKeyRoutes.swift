@@ -6,7 +6,7 @@ import PlinthKernel
 struct APIKeyRoutes {
     let service: AuthService
 
-    struct CreateBody: Decodable {
+    struct CreateBody: Decodable, Sendable, SchemaDescribing {
         let name: String
         /// Permission names the key may use, or `*` for all of its owner's; default `["*"]`.
         let scopes: [String]?
@@ -14,9 +14,20 @@ struct APIKeyRoutes {
         let tenant: String?
         /// Seconds until it expires; 0 = never. Default `API_KEY_EXPIRY`.
         let expiresIn: Double?
+
+        static var schema: Schema {
+            .derived(from: Self.self) {
+                $0["name"]?.length(1...100)
+                $0["scopes"]?.maxItems = 100
+                $0["scopes"]?.description = "permission names the key may use, or * for all of its owner's; default [\"*\"]"
+                $0["tenant"]?.description = "the tenant the key acts in; its owner must be a member"
+                $0["expiresIn"]?.range(0...315_360_000)
+                $0["expiresIn"]?.description = "seconds until it expires; 0 = never; default API_KEY_EXPIRY"
+            }
+        }
     }
 
-    struct Created: Encodable {
+    struct Created: Codable {
         /// Shown once, never again.
         let key: String
         let id: String
@@ -27,21 +38,41 @@ struct APIKeyRoutes {
         let expiresAt: String?
     }
 
-    func mount(_ routes: PluginRoutes) throws {
-        try routes.get("auth/api-keys") { _, context in
-            let identity = try Self.user(context)
-            return try AuthJSON.response(.ok, ["items": try await service.apiKeys.list(user: identity.subject)])
+    struct KeyList: Codable {
+        let items: [APIKeys.Key]
+    }
+
+    var routes: [Route] {
+        [
+            Route.get("auth/api-keys", id: "auth.apiKeys.list", "My API keys")
+                .requires(.account)
+                .responds(.ok, KeyList.self)
+                .handle { _, context in
+                    try AuthJSON.response(.ok, KeyList(items: try await service.apiKeys.list(user: try context.requireIdentity().subject)))
+                },
+            Route.post("auth/api-keys", id: "auth.apiKeys.create", "Make an API key")
+                .describe("The key is in this answer only, never again.")
+                .requires(.account)
+                .body(CreateBody.self)
+                .responds(.created, Created.self)
+                .link(.created, "RevokeKey", to: "auth.apiKeys.revoke", parameters: ["id": "$response.body#/id"])
+                .handle { input, context in try await create(input.body, context) },
+            Route.delete("auth/api-keys/{id}", id: "auth.apiKeys.revoke", "Revoke an API key")
+                .requires(.account)
+                .responds(.noContent)
+                .problems(.notFound)
+                .handle { _, context in try await revoke(context) },
+        ]
+    }
+
+    func revoke(_ context: PlinthRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.parameters.require("id")
+        guard try await service.apiKeys.revoke(id: id, user: identity.subject) else {
+            throw Problem(.notFound, detail: "you have no live API key with this id")
         }
-        try routes.post("auth/api-keys") { request, context in try await create(request, context) }
-        try routes.delete("auth/api-keys/:id") { _, context in
-            let identity = try Self.user(context)
-            let id = try context.parameters.require("id")
-            guard try await service.apiKeys.revoke(id: id, user: identity.subject) else {
-                throw Problem(.notFound, detail: "you have no live API key with this id")
-            }
-            try await service.context.audit("auth.api_key.revoked", actor: identity.subject, target: id, requestID: context.requestID)
-            return AuthJSON.empty()
-        }
+        try await service.context.audit("auth.api_key.revoked", actor: identity.subject, target: id, requestID: context.requestID)
+        return AuthJSON.empty()
     }
 
     /// Keys are managed with the user's own credentials: a key cannot mint or revoke keys.
@@ -53,10 +84,9 @@ struct APIKeyRoutes {
         return identity
     }
 
-    func create(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
-        let identity = try Self.user(context)
+    func create(_ body: CreateBody, _ context: PlinthRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
         try await service.requireVerified(identity, to: "make API keys")
-        let body = try await request.decode(as: CreateBody.self, context: context)
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...100).contains(name.count) else {
             throw Problem(.unprocessableContent, type: "validation", detail: "name must be 1-100 characters", extensions: ["field": "name"])

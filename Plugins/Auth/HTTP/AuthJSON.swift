@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import PlinthKernel
 
 /// JSON responses of the auth routes: sorted keys, and `Cache-Control: no-store` because they
 /// may carry tokens.
@@ -21,7 +22,7 @@ enum AuthJSON {
 }
 
 /// What a sign-in answers.
-struct TokenResponse: Encodable {
+struct TokenResponse: Codable {
     let accessToken: String
     let tokenType: String
     let expiresIn: Int
@@ -33,19 +34,23 @@ struct TokenResponse: Encodable {
 }
 
 /// What a sign-in held at the second factor answers.
-struct SecondFactorChallenge: Encodable {
+struct SecondFactorChallenge: Codable {
     let mfaRequired: Bool
     let challengeToken: String
     let expiresIn: Int
 }
 
 /// An account as its owner sees it.
-struct UserView: Encodable {
+struct UserView: Codable, SchemaDescribing {
     let id: String
     let email: String
     let name: String?
     let emailVerified: Bool
     let createdAt: String
+
+    static var schema: Schema {
+        .derived(from: Self.self) { $0["createdAt"]?.format = "date-time" }
+    }
 
     init(_ user: User) {
         id = user.id

@@ -6,11 +6,24 @@ import PlinthKernel
 struct EmailRoutes {
     let service: AuthService
 
-    struct VerifyBody: Decodable { let token: String }
+    struct VerifyBody: Decodable, Sendable, SchemaDescribing {
+        let token: String
+        static var schema: Schema { .derived(from: Self.self) { $0["token"]?.maxLength = 512 } }
+    }
 
-    func mount(_ routes: PluginRoutes) throws {
-        try routes.post("auth/email/verify") { request, context in try await verify(request, context) }
-        try routes.post("auth/email/verify/request") { _, context in try await requestVerification(context) }
+    var routes: [Route] {
+        [
+            Route.post("auth/email/verify", id: "auth.email.verify", "Confirm the address with a verification link's token")
+                .requires(.public)
+                .body(VerifyBody.self)
+                .responds(.noContent)
+                .problems(.badRequest)
+                .handle { input, context in try await verify(input.body, context) },
+            Route.post("auth/email/verify/request", id: "auth.email.verify.request", "Mail a new verification link")
+                .requires(.signedIn)
+                .responds(.accepted, SignInRoutes.Accepted.self)
+                .handle { _, context in try await requestVerification(context) },
+        ]
     }
 
     /// Issues a verification link and mails it, from the mail queue.
@@ -25,8 +38,7 @@ struct EmailRoutes {
         }
     }
 
-    func verify(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
-        let body = try await request.decode(as: VerifyBody.self, context: context)
+    func verify(_ body: VerifyBody, _ context: PlinthRequestContext) async throws -> Response {
         let user: String? = try await service.context.database.transaction { sql in
             guard let user = try await service.oneTime.consume(body.token, purpose: .emailVerification, on: sql) else { return nil }
             try await service.users.markEmailVerified(user: user, on: sql)

@@ -6,27 +6,49 @@ import PlinthKernel
 struct PasswordRoutes {
     let service: AuthService
 
-    struct ForgotBody: Decodable { let email: String }
-    struct ResetBody: Decodable {
+    struct ForgotBody: Decodable, Sendable, SchemaDescribing {
+        let email: String
+        static var schema: Schema { .derived(from: Self.self) { $0["email"]?.maxLength = 254 } }
+    }
+    struct ResetBody: Decodable, Sendable {
         let token: String
         let password: String
     }
-    struct ChangeBody: Decodable {
+    struct ChangeBody: Decodable, Sendable {
         let currentPassword: String
         let newPassword: String
     }
 
-    func mount(_ routes: PluginRoutes) throws {
-        try routes.post("auth/password/forgot") { request, context in try await forgot(request, context) }
-        try routes.post("auth/password/reset") { request, context in try await reset(request, context) }
-        try routes.post("auth/password/change") { request, context in try await change(request, context) }
+    var routes: [Route] {
+        let policy = service.policy
+        return [
+            Route.post("auth/password/forgot", id: "auth.password.forgot", "Mail a password-reset link")
+                .describe("Always 202 with the same body: neither the answer nor its timing tells whether the account exists.")
+                .requires(.public)
+                .body(ForgotBody.self)
+                .responds(.accepted, SignInRoutes.Accepted.self)
+                .rateLimited()
+                .handle { input, context in try await forgot(input.body, context) },
+            Route.post("auth/password/reset", id: "auth.password.reset", "Set a new password with a reset link's token")
+                .describe("Marks the address verified and ends every sign-in, browser session and API key of the account.")
+                .requires(.public)
+                .body(ResetBody.self) { $0["password"] = policy.schema; $0["token"]?.maxLength = 512 }
+                .responds(.noContent)
+                .problems(.badRequest)
+                .handle { input, context in try await reset(input.body, context) },
+            Route.post("auth/password/change", id: "auth.password.change", "Change the password")
+                .describe("Needs the current password; ends every sign-in, browser session and API key, this one included.")
+                .requires(.account)
+                .body(ChangeBody.self) { $0["newPassword"] = policy.schema; $0["currentPassword"]?.maxLength = 4096 }
+                .responds(.noContent)
+                .handle { input, context in try await change(input.body, context) },
+        ]
     }
 
     /// Always 202 with the same body, at once: the look-up, the token and the mail happen on the
     /// mail queue, so neither the answer nor its timing tells whether the account exists.
-    func forgot(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+    func forgot(_ body: ForgotBody, _ context: PlinthRequestContext) async throws -> Response {
         try await service.limits.hit(service.limits.rules.forgotPerAddress, context.clientAddress)
-        let body = try await request.decode(as: ForgotBody.self, context: context)
         let email = UserStore.normalize(email: body.email)
         try await service.limits.hit(service.limits.rules.forgotPerEmail, email)
         let (service, requestID) = (self.service, context.requestID)
@@ -45,8 +67,7 @@ struct PasswordRoutes {
 
     /// Sets a new password with a reset token and marks the email verified; every sign-in,
     /// browser session and API key ends.
-    func reset(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
-        let body = try await request.decode(as: ResetBody.self, context: context)
+    func reset(_ body: ResetBody, _ context: PlinthRequestContext) async throws -> Response {
         try service.policy.check(body.password)
         let hash = try await service.passwords.hash(body.password)
         let user: String? = try await service.context.database.transaction { sql in
@@ -71,12 +92,8 @@ struct PasswordRoutes {
     }
 
     /// Needs the current password; ends every sign-in, browser session and API key, this one included.
-    func change(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+    func change(_ body: ChangeBody, _ context: PlinthRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        guard identity.method != .apiKey else {
-            throw Problem(.forbidden, type: "api-key-not-allowed", detail: "an API key cannot change the account's password")
-        }
-        let body = try await request.decode(as: ChangeBody.self, context: context)
         guard let user = try await service.users.find(id: identity.subject), let current = user.passwordHash,
               try await service.passwords.verify(body.currentPassword, hash: current) else {
             try await service.context.audit("auth.password.change_failed", actor: identity.subject, requestID: context.requestID)

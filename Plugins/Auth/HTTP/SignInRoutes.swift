@@ -7,20 +7,34 @@ import PlinthKernel
 struct SignInRoutes {
     let service: AuthService
 
-    struct RegisterBody: Decodable {
+    struct RegisterBody: Decodable, Sendable {
         let email: String
         let password: String
         let name: String?
     }
 
-    struct LoginBody: Decodable {
+    struct LoginBody: Decodable, Sendable, SchemaDescribing {
         let email: String
         let password: String
         let mode: AuthService.SignInMode?
+
+        static var schema: Schema {
+            .derived(from: Self.self) {
+                $0["email"]?.maxLength = 254
+                $0["password"]?.maxLength = 4096
+                $0["mode"]?.description = "bearer (default): tokens in the body; cookie: the refresh token as an HttpOnly cookie and a browser session"
+            }
+        }
     }
 
-    struct RefreshBody: Decodable {
+    struct RefreshBody: Decodable, Sendable {
         let refreshToken: String?
+    }
+
+    /// What registration and the other mail-sending routes answer.
+    struct Accepted: Codable, Sendable {
+        let status: String
+        let detail: String?
     }
 
     /// Registration answers the same whether or not the email is taken, so it cannot be used to
@@ -29,17 +43,53 @@ struct SignInRoutes {
 
     static let invalidCredentials = Problem(.unauthorized, type: "invalid-credentials", detail: "the email or password is incorrect, or the account is locked")
 
-    func mount(_ routes: PluginRoutes) throws {
-        try routes.post("auth/register") { request, context in try await register(request, context) }
-        try routes.post("auth/login") { request, context in try await login(request, context) }
-        try routes.post("auth/refresh") { request, context in try await refresh(request, context) }
-        try routes.post("auth/logout") { request, context in try await logout(request, context) }
-        try routes.get("auth/me") { _, context in try await me(context) }
+    var routes: [Route] {
+        let policy = service.policy
+        return [
+            Route.post("auth/register", id: "auth.register", "Create an account")
+                .describe("Answers 202 the same whether or not the address has an account; a mail with a verification link goes to the address.")
+                .requires(.public)
+                .body(RegisterBody.self) { schema in
+                    schema["email"] = Schema.email.described("the address to sign in with; it gets a verification mail")
+                    schema["email"]?.maxLength = 254
+                    schema["password"] = policy.schema
+                    schema["name"]?.maxLength = 100
+                }
+                .responds(.accepted, Accepted.self)
+                .link(.accepted, "SignIn", to: "auth.login", requestBody: "$request.body")
+                .rateLimited()
+                .handle { input, context in try await register(input.body, context) },
+            Route.post("auth/login", id: "auth.login", "Sign in with email and password")
+                .describe("Bearer mode answers with an access and a refresh token; cookie mode sets the refresh cookie and a browser session and answers with a CSRF token. Wrong credentials and locked accounts get the same 401.")
+                .requires(.public)
+                .body(LoginBody.self)
+                .responds(.ok, TokenResponse.self)
+                .problems(.unauthorized, .forbidden)
+                .rateLimited()
+                .handle { input, context in try await login(input.body, input.request, context) },
+            Route.post("auth/refresh", id: "auth.refresh", "A new access token for a refresh token")
+                .describe("The refresh token rotates: the old one stops working. Send it in the body (bearer mode) or as the cookie with `X-Requested-With` or `X-CSRF-Token` (cookie mode).")
+                .requires(.public)
+                .optionalBody(RefreshBody.self)
+                .responds(.ok, TokenResponse.self)
+                .problems(.badRequest, .unauthorized, .forbidden)
+                .handle { input, context in try await refresh(input.body, input.request, context) },
+            Route.post("auth/logout", id: "auth.logout", "End this sign-in")
+                .describe("Ends the sign-in of the access token, or of the refresh token in the body or cookie: its refresh tokens, browser session and cookie.")
+                .requires(.public)
+                .optionalBody(RefreshBody.self)
+                .responds(.noContent)
+                .problems(.badRequest, .unauthorized)
+                .handle { input, context in try await logout(input.body, input.request, context) },
+            Route.get("auth/me", id: "auth.me", "The signed-in caller, with tenants and permissions")
+                .requires(.signedIn)
+                .responds(.ok, MeView.self)
+                .handle { _, context in try await me(context) },
+        ]
     }
 
-    func register(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+    func register(_ body: RegisterBody, _ context: PlinthRequestContext) async throws -> Response {
         try await service.limits.hit(service.limits.rules.registerPerAddress, context.clientAddress)
-        let body = try await request.decode(as: RegisterBody.self, context: context)
         let email = UserStore.normalize(email: body.email)
         if let problem = EmailAddress.problem(email) {
             throw Problem(.unprocessableContent, type: "validation", detail: "email \(problem)", extensions: ["field": "email"])
@@ -63,9 +113,8 @@ struct SignInRoutes {
         return try AuthJSON.response(.accepted, Self.registered)
     }
 
-    func login(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+    func login(_ body: LoginBody, _ request: Request, _ context: PlinthRequestContext) async throws -> Response {
         try await service.limits.hit(service.limits.rules.loginPerAddress, context.clientAddress)
-        let body = try await request.decode(as: LoginBody.self, context: context)
         let configuration = service.configuration
         guard let user = try await service.users.find(email: body.email), let hash = user.passwordHash, !user.disabled else {
             try await service.passwords.verifyDecoy(body.password)
@@ -94,8 +143,7 @@ struct SignInRoutes {
         return try await service.signIn(user: user, mode: body.mode ?? .bearer, request: request, context: context, method: "password")
     }
 
-    func refresh(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
-        let body = request.headers[.contentLength] == "0" ? nil : try? await request.decode(as: RefreshBody.self, context: context)
+    func refresh(_ body: RefreshBody?, _ request: Request, _ context: PlinthRequestContext) async throws -> Response {
         let fromCookie = request.cookies[AuthAuthenticator.refreshCookie]?.value
         let presented: String
         let mode: AuthService.SignInMode
@@ -132,10 +180,9 @@ struct SignInRoutes {
     }
 
     /// Ends the sign-in this request belongs to: its refresh tokens, browser session and cookie.
-    func logout(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+    func logout(_ body: RefreshBody?, _ request: Request, _ context: PlinthRequestContext) async throws -> Response {
         var family = context.identity?.method == .apiKey ? nil : context.identity?.signInID
         var actor = context.identity?.subject
-        let body = try? await request.decode(as: RefreshBody.self, context: context)
         if family == nil, let token = body?.refreshToken ?? request.cookies[AuthAuthenticator.refreshCookie]?.value,
            let found = try await service.refresh.family(of: token) {
             (family, actor) = (found.family, found.user)
@@ -163,7 +210,7 @@ struct SignInRoutes {
     }
 }
 
-struct MeView: Encodable {
+struct MeView: Codable {
     let user: UserView
     let method: String
     let tenant: String?

@@ -9,81 +9,135 @@ struct TenantRoutes {
     static let readMembers = "tenants.members.read"
     static let manageMembers = "tenants.members.manage"
 
-    struct CreateBody: Decodable { let name: String }
-    struct AddBody: Decodable {
+    struct CreateBody: Decodable, Sendable, SchemaDescribing {
+        let name: String
+        static var schema: Schema { .derived(from: Self.self) { $0["name"]?.length(1...100) } }
+    }
+    struct AddBody: Decodable, Sendable, SchemaDescribing {
         let email: String
         let role: String
+        static var schema: Schema {
+            .derived(from: Self.self) {
+                $0["email"] = .email
+                $0["email"]?.maxLength = 254
+                $0["role"] = .oneOf(PermissionCatalog.roles)
+            }
+        }
     }
-    struct RoleBody: Decodable { let role: String }
+    struct RoleBody: Decodable, Sendable, SchemaDescribing {
+        let role: String
+        static var schema: Schema { .derived(from: Self.self) { $0["role"] = .oneOf(PermissionCatalog.roles) } }
+    }
+    struct Memberships: Codable { let items: [Tenants.Membership] }
+    struct Members: Codable { let items: [Tenants.Member] }
+    struct InvitationList: Codable { let items: [Invitations.Invitation] }
 
-    func mount(_ routes: PluginRoutes) throws {
-        try routes.post("tenants") { request, context in
-            let identity = try APIKeyRoutes.user(context)
-            try await service.requireVerified(identity, to: "create a tenant")
-            let body = try await request.decode(as: CreateBody.self, context: context)
-            let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...100).contains(name.count) else {
-                throw Problem(.unprocessableContent, type: "validation", detail: "name must be 1-100 characters", extensions: ["field": "name"])
-            }
-            let membership = try await service.tenants.create(name: name, owner: identity.subject)
-            try await service.context.audit("auth.tenant.created", actor: identity.subject, tenant: membership.tenant, requestID: context.requestID)
-            return try AuthJSON.response(.created, membership)
+    var routes: [Route] {
+        let (read, manage) = (RoutePolicy.member(Self.readMembers, service: service), RoutePolicy.member(Self.manageMembers, service: service))
+        return [
+            Route.post("tenants", id: "tenants.create", "Create a tenant; I become its owner")
+                .requires(.account)
+                .body(CreateBody.self)
+                .responds(.created, Tenants.Membership.self)
+                .link(.created, "ListMembers", to: "tenants.members.list", parameters: ["tenant": "$response.body#/tenant"])
+                .link(.created, "InviteMember", to: "tenants.members.invite", parameters: ["tenant": "$response.body#/tenant"])
+                .handle { input, context in try await create(input.body, context) },
+            Route.get("tenants", id: "tenants.list", "The tenants I belong to")
+                .requires(.signedIn)
+                .responds(.ok, Memberships.self)
+                .handle { _, context in
+                    let identity = try context.requireIdentity()
+                    let items = try await service.tenants.memberships(of: identity.subject).filter { identity.mayActIn($0.tenant) }
+                    return try AuthJSON.response(.ok, Memberships(items: items))
+                },
+            Route.get("tenants/{tenant}/members", id: "tenants.members.list", "A tenant's members")
+                .requires(read)
+                .responds(.ok, Members.self)
+                .handle { _, context in try AuthJSON.response(.ok, Members(items: try await service.tenants.members(of: context.tenantID!))) },
+            Route.post("tenants/{tenant}/members", id: "tenants.members.invite", "Invite an address to the tenant")
+                .describe("Answers 202 the same whether or not an account has the address; nobody joins without accepting.")
+                .requires(manage)
+                .body(AddBody.self)
+                .responds(.accepted, Invitations.Invitation.self)
+                .link(.accepted, "WithdrawInvitation", to: "tenants.invitations.withdraw", parameters: ["tenant": "$request.path.tenant", "id": "$response.body#/id"])
+                .problems(.conflict)
+                .handle { input, context in
+                    try await checkAssignable(input.body.role, tenant: context.tenantID!, by: context)
+                    return try await invite(input.body, to: context.tenantID!, context)
+                },
+            Route.get("tenants/{tenant}/invitations", id: "tenants.invitations.list", "A tenant's open invitations")
+                .requires(read)
+                .responds(.ok, InvitationList.self)
+                .handle { _, context in try AuthJSON.response(.ok, InvitationList(items: try await service.invitations.pending(tenant: context.tenantID!))) },
+            Route.delete("tenants/{tenant}/invitations/{id}", id: "tenants.invitations.withdraw", "Withdraw an invitation")
+                .requires(manage)
+                .responds(.noContent)
+                .problems(.notFound)
+                .handle { _, context in
+                    guard try await service.invitations.remove(id: try context.parameters.require("id"), tenant: context.tenantID!) else {
+                        throw Problem(.notFound, detail: "this tenant has no such invitation")
+                    }
+                    return AuthJSON.empty()
+                },
+            Route.get("tenants/invitations", id: "tenants.invitations.mine", "Invitations to my verified address")
+                .requires(.account)
+                .responds(.ok, InvitationList.self)
+                .handle { _, context in
+                    let user = try await invitee(context)
+                    return try AuthJSON.response(.ok, InvitationList(items: try await service.invitations.pending(email: user.email)))
+                },
+            Route.post("tenants/invitations/{id}/accept", id: "tenants.invitations.accept", "Accept an invitation and join the tenant")
+                .requires(.account)
+                .responds(.created, Tenants.Membership.self)
+                .problems(.notFound)
+                .handle { _, context in try await accept(context) },
+            Route.delete("tenants/invitations/{id}", id: "tenants.invitations.decline", "Decline an invitation")
+                .requires(.account)
+                .responds(.noContent)
+                .problems(.notFound)
+                .handle { _, context in
+                    let user = try await invitee(context)
+                    guard try await service.invitations.remove(id: try context.parameters.require("id"), email: user.email) else {
+                        throw Problem(.notFound, detail: "you have no open invitation with this id")
+                    }
+                    return AuthJSON.empty()
+                },
+            Route.patch("tenants/{tenant}/members/{user}", id: "tenants.members.update", "Change a member's role")
+                .requires(manage)
+                .body(RoleBody.self)
+                .responds(.noContent)
+                .problems(.notFound, .conflict)
+                .handle { input, context in
+                    try await checkAssignable(input.body.role, tenant: context.tenantID!, by: context)
+                    return try await change(context, tenant: context.tenantID!, to: input.body.role)
+                },
+            Route.delete("tenants/{tenant}/members/{user}", id: "tenants.members.remove", "Remove a member")
+                .requires(manage)
+                .responds(.noContent)
+                .problems(.notFound, .conflict)
+                .handle { _, context in try await change(context, tenant: context.tenantID!, to: nil) },
+        ]
+    }
+
+    func create(_ body: CreateBody, _ context: PlinthRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        try await service.requireVerified(identity, to: "create a tenant")
+        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...100).contains(name.count) else {
+            throw Problem(.unprocessableContent, type: "validation", detail: "name must be 1-100 characters", extensions: ["field": "name"])
         }
-        try routes.get("tenants") { _, context in
-            let identity = try context.requireIdentity()
-            let items = try await service.tenants.memberships(of: identity.subject).filter { identity.mayActIn($0.tenant) }
-            return try AuthJSON.response(.ok, ["items": items])
+        let membership = try await service.tenants.create(name: name, owner: identity.subject)
+        try await service.context.audit("auth.tenant.created", actor: identity.subject, tenant: membership.tenant, requestID: context.requestID)
+        return try AuthJSON.response(.created, membership)
+    }
+
+    func accept(_ context: PlinthRequestContext) async throws -> Response {
+        let user = try await invitee(context)
+        guard let membership = try await service.invitations.accept(id: try context.parameters.require("id"), email: user.email, user: user.id) else {
+            throw Problem(.notFound, detail: "you have no open invitation with this id")
         }
-        try routes.get("tenants/:tenant/members") { _, context in
-            let tenant = try await authorize(context, Self.readMembers)
-            return try AuthJSON.response(.ok, ["items": try await service.tenants.members(of: tenant)])
-        }
-        try routes.post("tenants/:tenant/members") { request, context in
-            let tenant = try await authorize(context, Self.manageMembers)
-            let body = try await request.decode(as: AddBody.self, context: context)
-            try await checkAssignable(body.role, tenant: tenant, by: context)
-            return try await invite(body, to: tenant, context)
-        }
-        try routes.get("tenants/:tenant/invitations") { _, context in
-            let tenant = try await authorize(context, Self.readMembers)
-            return try AuthJSON.response(.ok, ["items": try await service.invitations.pending(tenant: tenant)])
-        }
-        try routes.delete("tenants/:tenant/invitations/:id") { _, context in
-            let tenant = try await authorize(context, Self.manageMembers)
-            guard try await service.invitations.remove(id: try context.parameters.require("id"), tenant: tenant) else {
-                throw Problem(.notFound, detail: "this tenant has no such invitation")
-            }
-            return AuthJSON.empty()
-        }
-        try routes.get("tenants/invitations") { _, context in
-            let user = try await invitee(context)
-            return try AuthJSON.response(.ok, ["items": try await service.invitations.pending(email: user.email)])
-        }
-        try routes.post("tenants/invitations/:id/accept") { _, context in
-            let user = try await invitee(context)
-            guard let membership = try await service.invitations.accept(id: try context.parameters.require("id"), email: user.email, user: user.id) else {
-                throw Problem(.notFound, detail: "you have no open invitation with this id")
-            }
-            try await service.context.audit("auth.role.granted", actor: user.id, tenant: membership.tenant, target: user.id, metadata: ["role": membership.role, "via": "invitation"], requestID: context.requestID)
-            return try AuthJSON.response(.created, membership)
-        }
-        try routes.delete("tenants/invitations/:id") { _, context in
-            let user = try await invitee(context)
-            guard try await service.invitations.remove(id: try context.parameters.require("id"), email: user.email) else {
-                throw Problem(.notFound, detail: "you have no open invitation with this id")
-            }
-            return AuthJSON.empty()
-        }
-        try routes.patch("tenants/:tenant/members/:user") { request, context in
-            let tenant = try await authorize(context, Self.manageMembers)
-            let body = try await request.decode(as: RoleBody.self, context: context)
-            try await checkAssignable(body.role, tenant: tenant, by: context)
-            return try await change(context, tenant: tenant, to: body.role)
-        }
-        try routes.delete("tenants/:tenant/members/:user") { _, context in
-            let tenant = try await authorize(context, Self.manageMembers)
-            return try await change(context, tenant: tenant, to: nil)
-        }
+        try await service.context.audit("auth.role.granted", actor: user.id, tenant: membership.tenant, target: user.id, metadata: ["role": membership.role, "via": "invitation"], requestID: context.requestID)
+        return try AuthJSON.response(.created, membership)
     }
 
     /// Invites `body.email`: 202 and the same answer whether or not an account has the address
@@ -108,32 +162,11 @@ struct TenantRoutes {
 
     /// The signed-in account (not an API key) whose verified address invitations are for.
     func invitee(_ context: PlinthRequestContext) async throws -> User {
-        let identity = try APIKeyRoutes.user(context)
+        let identity = try context.requireIdentity()
         guard let user = try await service.users.find(id: identity.subject) else { throw Problem(.unauthorized, type: "unauthenticated") }
         // An address proves nothing until verified: else whoever registered it first could accept.
         guard user.emailVerified else { throw AuthService.unverified("accept invitations") }
         return user
-    }
-
-    /// The path's tenant, after checking the caller may act there (a tenant-bound API key only in
-    /// its own) and holds `permission` there.
-    func authorize(_ context: PlinthRequestContext, _ permission: String) async throws -> String {
-        let identity = try context.requireIdentity()
-        let tenant = try context.parameters.require("tenant")
-        guard identity.mayActIn(tenant) else {
-            throw Problem(.forbidden, type: "tenant-mismatch", detail: "this API key acts only in its own tenant; use a key of that tenant")
-        }
-        guard let role = try await service.tenants.role(of: identity.subject, in: tenant) else {
-            throw Problem(.forbidden, type: "not-a-member", detail: "you are not a member of this tenant")
-        }
-        var scoped = identity
-        scoped.tenantID = tenant
-        scoped.role = role
-        scoped.permissions = service.context.permissions.permissions(for: role)
-        guard scoped.has(permission) else {
-            throw Problem(.forbidden, detail: "this needs the permission '\(permission)', which your role '\(role)' does not have", extensions: ["permission": permission])
-        }
-        return tenant
     }
 
     /// A known role; only an owner hands out ownership.

@@ -6,12 +6,21 @@ import PlinthKernel
 struct PasswordPolicy: Sendable {
     let minLength: Int
     let maxLength: Int
+
+    /// The schema of a new password: the length bounds (the blocklist stays a handler check).
+    var schema: Schema {
+        var schema = Schema.string
+        schema.length(minLength...maxLength)
+        schema.description = "\(minLength)-\(maxLength) characters, not a commonly used password"
+        return schema
+    }
     /// Lower-cased passwords refused besides ``common`` (`PLINTH_AUTH_PASSWORD_BLOCKLIST`).
     var blocklist: Set<String> = []
 
     /// - Throws: a 422 problem naming the rule, with `field` set to `field`.
     func check(_ password: String, field: String = "password") throws {
-        let length = password.count
+        // Code points, as JSON Schema's minLength and maxLength count them.
+        let length = password.unicodeScalars.count
         if length < minLength {
             throw Problem(.unprocessableContent, type: "weak-password", detail: "\(field) must be at least \(minLength) characters", extensions: ["field": field])
         }

@@ -17,58 +17,124 @@ struct JobsRoutes {
     let queue: JobQueue
     let settings: JobsConfiguration
 
-    func mount(_ routes: PluginRoutes) throws {
-        try routes.get("") { request, context in
-            try context.authorize(Self.read)
-            return try await list(request, context)
-        }
-        try routes.post("") { request, context in
-            try context.authorize(Self.manage)
-            return try await enqueue(request, context)
-        }
-        try routes.get("stats") { _, context in
-            try context.authorize(Self.read)
-            return try Self.json(.ok, try await queue.statistics(tenant: context.tenantID))
-        }
-        try routes.get("events") { request, context in
-            try context.authorize(Self.read)
-            return events(request, context)
-        }
-        try routes.get("schedules") { _, context in
-            try context.authorize(Self.read)
-            return try Self.json(.ok, ["schedules": try await queue.schedules()])
-        }
-        try routes.post("schedules") { request, context in
-            try context.authorize(Self.schedules)
-            return try await saveSchedule(request, context)
-        }
-        try routes.delete("schedules/:name") { _, context in
-            try context.authorize(Self.schedules)
-            let name = try context.parameters.require("name")
-            guard try await queue.removeSchedule(name) else { throw Problem(.notFound, detail: "no schedule '\(name)'") }
-            return Response(status: .noContent)
-        }
-        try routes.post("schedules/:name/run") { _, context in
-            try context.authorize(Self.schedules)
-            do { return try Self.json(.accepted, try await queue.runSchedule(try context.parameters.require("name"))) } catch let error as ScheduleError {
-                throw Problem(.notFound, detail: error.message)
+    var routes: [Route] {
+        let maxPriority = settings.maxPriority
+        return [
+            Route.get("", id: "jobs.list", "List jobs, newest first")
+                .describe("Payloads stay out of lists; `GET /api/jobs/{id}` has the job's. Page with `before` set to the last page's `next`.")
+                .requires(.permission(Self.read))
+                .query(ListQuery.self)
+                .responds(.ok, schema: Self.pageSchema)
+                .handle { input, context in try await list(input.query, context) },
+            Route.post("", id: "jobs.enqueue", "Enqueue a job")
+                .requires(.permission(Self.manage))
+                .body(EnqueueBody.self) { $0["priority"]?.range(Double(-maxPriority)...Double(maxPriority)) }
+                .responds(.created, Enqueued.self, "the job was enqueued")
+                .responds(.ok, Enqueued.self, "a job of this type with this uniqueKey is waiting or running; its id is returned")
+                .link(.created, "GetJob", to: "jobs.get", parameters: ["id": "$response.body#/id"])
+                .link(.created, "CancelJob", to: "jobs.cancel", parameters: ["id": "$response.body#/id"])
+                .handle { input, context in try await enqueue(input.body, context) },
+            Route.get("stats", id: "jobs.stats", "Counts of jobs by type and state")
+                .requires(.permission(Self.read))
+                .responds(.ok, [String: [String: Int]].self, "job type → state → count")
+                .handle { _, context in try Self.json(.ok, try await queue.statistics(tenant: context.tenantID)) },
+            Route.get("events", id: "jobs.events", "Status changes as Server-Sent Events")
+                .describe("One `job` event per status change; a comment every 15 s. Ends with an `end` event once the caller's credentials stop holding.")
+                .requires(.permission(Self.read))
+                .query(EventsQuery.self)
+                .streams(.ok, .serverSentEvents)
+                .handle { input, context in events(input.query, context) },
+            Route.get("schedules", id: "jobs.schedules.list", "List the cron schedules")
+                .requires(.permission(Self.read))
+                .responds(.ok, ScheduleList.self)
+                .handle { _, _ in try Self.json(.ok, ScheduleList(schedules: try await queue.schedules())) },
+            Route.post("schedules", id: "jobs.schedules.save", "Create or replace a cron schedule")
+                .requires(.permission(Self.schedules))
+                .body(ScheduleBody.self)
+                .responds(.created, Schedule.self)
+                .link(.created, "RunSchedule", to: "jobs.schedules.run", parameters: ["name": "$response.body#/name"])
+                .link(.created, "DeleteSchedule", to: "jobs.schedules.delete", parameters: ["name": "$response.body#/name"])
+                .handle { input, _ in try await saveSchedule(input.body) },
+            Route.delete("schedules/{name}", id: "jobs.schedules.delete", "Delete a cron schedule")
+                .requires(.permission(Self.schedules))
+                .responds(.noContent)
+                .problems(.notFound)
+                .handle { _, context in
+                    let name = try context.parameters.require("name")
+                    guard try await queue.removeSchedule(name) else { throw Problem(.notFound, detail: "no schedule '\(name)'") }
+                    return Response(status: .noContent)
+                },
+            Route.post("schedules/{name}/run", id: "jobs.schedules.run", "Enqueue a schedule's job now")
+                .requires(.permission(Self.schedules))
+                .responds(.accepted, Enqueued.self)
+                .problems(.notFound)
+                .handle { _, context in
+                    do { return try Self.json(.accepted, try await queue.runSchedule(try context.parameters.require("name"))) } catch let error as ScheduleError {
+                        throw Problem(.notFound, detail: error.message)
+                    }
+                },
+            Route.get("{id}", id: "jobs.get", "A job, with its payload")
+                .requires(.permission(Self.read))
+                .path("id", Self.jobID)
+                .responds(.ok, Job.self)
+                .problems(.notFound)
+                .handle { _, context in try Self.json(.ok, try await visible(try id(context), context)) },
+            Route.post("{id}/retry", id: "jobs.retry", "Run a dead or cancelled job again")
+                .requires(.permission(Self.manage))
+                .path("id", Self.jobID)
+                .responds(.ok, Job.self)
+                .problems(.notFound, .conflict)
+                .handle { _, context in
+                    let job = try await visible(try id(context), context)
+                    return try Self.json(.ok, try await mapped { try await queue.retry(job.id) })
+                },
+            Route.post("{id}/cancel", id: "jobs.cancel", "Cancel a job that has not finished")
+                .requires(.permission(Self.manage))
+                .path("id", Self.jobID)
+                .responds(.ok, Job.self)
+                .problems(.notFound, .conflict)
+                .handle { _, context in
+                    let job = try await visible(try id(context), context)
+                    return try Self.json(.ok, try await mapped { try await queue.cancel(job.id) })
+                },
+        ]
+    }
+
+    static let jobID: Schema = {
+        var schema = Schema.integer
+        schema.minimum = 1
+        return schema
+    }()
+
+    struct ListQuery: Decodable, Sendable, SchemaDescribing {
+        var state: JobState?
+        var type: String?
+        /// Jobs with a smaller id than this (the previous page's `next`).
+        var before: Int64?
+        var limit: Int?
+
+        static var schema: Schema {
+            .derived(from: Self.self) {
+                $0["limit"]?.range(1...500)
+                $0["limit"]?.description = "page size, 1-500; default 50"
+                $0["before"]?.minimum = 1
             }
         }
-        try routes.get(":id") { _, context in
-            try context.authorize(Self.read)
-            let job = try await visible(try id(context), context)
-            return try Self.json(.ok, job)
-        }
-        try routes.post(":id/retry") { _, context in
-            try context.authorize(Self.manage)
-            let job = try await visible(try id(context), context)
-            return try Self.json(.ok, try await mapped { try await queue.retry(job.id) })
-        }
-        try routes.post(":id/cancel") { _, context in
-            try context.authorize(Self.manage)
-            let job = try await visible(try id(context), context)
-            return try Self.json(.ok, try await mapped { try await queue.cancel(job.id) })
-        }
+    }
+
+    struct EventsQuery: Decodable, Sendable {
+        /// Only events of this job type.
+        var type: String?
+    }
+
+    struct ScheduleList: Codable, Sendable {
+        var schedules: [Schedule]
+    }
+
+    static var pageSchema: Schema {
+        var job = (try? Schema.of(Job.self)) ?? .any
+        job["payload"] = nil
+        return .object([.init("jobs", .array(of: job)), .init("next", .integer.described("the `before` of the next page; absent on the last"), required: false)])
     }
 
     func id(_ context: PlinthRequestContext) throws -> Int64 {
@@ -94,46 +160,38 @@ struct JobsRoutes {
         }
     }
 
-    func list(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
-        let query = request.uri.queryParameters
-        var state: JobState?
-        if let text = query.get("state") {
-            guard let value = JobState(rawValue: text) else {
-                throw Problem(.badRequest, type: "invalid-filter", detail: "state must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            state = value
-        }
-        let limit = query.get("limit").flatMap(Int.init) ?? 50
-        guard (1...500).contains(limit) else { throw Problem(.badRequest, type: "invalid-filter", detail: "limit must be 1-500") }
-        let jobs = try await queue.jobs(state: state, type: query.get("type"), tenant: context.tenantID, before: query.get("before").flatMap(Int64.init), limit: limit)
+    func list(_ query: ListQuery, _ context: PlinthRequestContext) async throws -> Response {
+        let limit = query.limit ?? 50
+        let jobs = try await queue.jobs(state: query.state, type: query.type, tenant: context.tenantID, before: query.before, limit: limit)
         // Payloads stay out of lists (a page of large payloads would be huge); `GET :id` has it.
         struct Page: Encodable { var jobs: [Job.Summary]; var next: Int64? }
         return try Self.json(.ok, Page(jobs: jobs.map(Job.Summary.init), next: jobs.count == limit ? jobs.last?.id : nil))
     }
 
-    struct EnqueueBody: Decodable {
+    struct EnqueueBody: Decodable, Sendable, SchemaDescribing {
         var type: String
         var payload: JSONValue?
         var runAt: Date?
         var priority: Int?
         var maxAttempts: Int?
         var uniqueKey: String?
+
+        static var schema: Schema {
+            .derived(from: Self.self) {
+                $0["type"]?.description = "a job type a plugin registered a handler for"
+                $0["payload"]?.description = "any JSON, at most PLINTH_JOBS_MAX_PAYLOAD bytes; default {}"
+                $0["runAt"]?.description = "when to run it; default now"
+                $0["priority"]?.description = "higher runs first; default 0, bounded by PLINTH_JOBS_MAX_PRIORITY"
+                $0["maxAttempts"]?.range(1...100)
+                $0["uniqueKey"]?.length(1...200)
+                $0["uniqueKey"]?.description = "while a job of this type with this key waits or runs, enqueueing returns it instead"
+            }
+        }
     }
 
-    func enqueue(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
-        let body = try await request.decode(as: EnqueueBody.self, context: context)
+    func enqueue(_ body: EnqueueBody, _ context: PlinthRequestContext) async throws -> Response {
         guard queue.handler(for: body.type) != nil else {
             throw Problem(.unprocessableContent, type: "unknown-job-type", detail: JobQueueError.unknownType(body.type).description)
-        }
-        if let attempts = body.maxAttempts, !(1...100).contains(attempts) {
-            throw Problem(.unprocessableContent, type: "validation", detail: "maxAttempts must be 1-100")
-        }
-        let maxPriority = settings.maxPriority
-        if let priority = body.priority, !(-maxPriority...maxPriority).contains(priority) {
-            throw Problem(.unprocessableContent, type: "validation", detail: "priority must be \(-maxPriority) to \(maxPriority) (PLINTH_JOBS_MAX_PRIORITY)", extensions: ["field": "priority"])
-        }
-        if let key = body.uniqueKey, !(1...200).contains(key.utf8.count) {
-            throw Problem(.unprocessableContent, type: "validation", detail: "uniqueKey must be 1-200 bytes", extensions: ["field": "uniqueKey"])
         }
         let payload = try JSONEncoder.sorted.encode(body.payload ?? .object([:]))
         guard payload.count <= settings.maxPayload else {
@@ -144,16 +202,23 @@ struct JobsRoutes {
         return try Self.json(result.duplicate ? .ok : .created, result)
     }
 
-    struct ScheduleBody: Decodable {
+    struct ScheduleBody: Decodable, Sendable, SchemaDescribing {
         var name: String
         var cron: String
         var timeZone: String?
         var type: String
         var payload: JSONValue?
+
+        static var schema: Schema {
+            .derived(from: Self.self) {
+                $0["name"]?.length(1...200)
+                $0["cron"]?.description = "five or six cron fields, or a macro such as @hourly"
+                $0["timeZone"]?.description = "an IANA time zone; default UTC"
+            }
+        }
     }
 
-    func saveSchedule(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
-        let body = try await request.decode(as: ScheduleBody.self, context: context)
+    func saveSchedule(_ body: ScheduleBody) async throws -> Response {
         guard queue.handler(for: body.type) != nil else {
             throw Problem(.unprocessableContent, type: "unknown-job-type", detail: JobQueueError.unknownType(body.type).description)
         }
@@ -170,9 +235,9 @@ struct JobsRoutes {
     /// The caller's credentials are checked again every second while the stream runs: once they
     /// no longer hold (signed out, key revoked, removed from the tenant) the stream sends an
     /// `end` event saying why and closes, and no event after that check reaches it.
-    func events(_ request: Request, _ context: PlinthRequestContext) -> Response {
+    func events(_ query: EventsQuery, _ context: PlinthRequestContext) -> Response {
         let tenant = context.tenantID
-        let type = request.uri.queryParameters.get("type")
+        let type = query.type
         let subscription = queue.subscribe()
         let (lines, sink) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1000))
         let encoder = JSONEncoder()
@@ -266,33 +331,5 @@ extension Job {
         }
 
         init(_ job: Job) { self.job = job }
-    }
-}
-
-/// Any JSON value, for payloads given through the API.
-enum JSONValue: Codable, Sendable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .number(let value):
-            if value == value.rounded(), abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
     }
 }

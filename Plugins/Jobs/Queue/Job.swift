@@ -1,9 +1,10 @@
 import Foundation
+import PlinthKernel
 
 /// A job's place in its life: `available` (waiting for its `runAt`, including a retry's
 /// backoff), `running` (claimed by a worker holding a lease), then `completed`, `dead` (out of
 /// attempts, last error kept) or `cancelled`.
-public enum JobState: String, Sendable, Codable, CaseIterable {
+public enum JobState: String, Sendable, Codable, CaseIterable, SchemaEnum {
     case available, running, completed, dead, cancelled
 
     /// States a unique key is held in: a finished job frees its key.

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import PlinthKernel
 
 /// Object storage for plugins: the storage plugin provides one `any BlobStore` service, backed
 /// by local disk (default, under `$PLINTH_DATA_DIR/storage`) or by S3 when `STORAGE_BUCKET` is
@@ -259,7 +260,7 @@ public struct BlobPage: Sendable {
     }
 }
 
-public enum PresignMethod: String, Sendable, Codable {
+public enum PresignMethod: String, Sendable, Codable, CaseIterable, SchemaEnum {
     case get = "GET"
     case put = "PUT"
 }

@@ -17,53 +17,146 @@ struct StorageRoutes {
     let configuration: StorageConfiguration
     let signer: LocalURLSigner?
 
-    func mount(_ routes: PluginRoutes) throws {
+    var routes: [Route] {
         let upload = RouteBodyLimit(bytes: configuration.maxUploadSize, setting: "STORAGE_MAX_UPLOAD_SIZE")
-        try routes.on("objects/**", method: .put, bodyLimit: upload) { request, context in
-            try context.authorize(Self.write)
-            return try await mapped { try await putRaw(request, context) }
-        }
-        try routes.on("upload", method: .post, bodyLimit: upload) { request, context in
-            try context.authorize(Self.write)
-            return try await mapped { try await putForm(request, context) }
-        }
-        try routes.get("objects/**") { request, context in
-            try context.authorize(Self.read)
-            return try await mapped { try await download(request, context, headOnly: false) }
-        }
-        try routes.on("objects/**", method: .head) { request, context in
-            try context.authorize(Self.read)
-            return try await mapped { try await download(request, context, headOnly: true) }
-        }
-        try routes.delete("objects/**") { request, context in
-            try context.authorize(Self.write)
-            return try await mapped {
-                let key = try StorageRequest.key(try StorageRequest.scope(context), try StorageRequest.rawRest(context))
-                try await store.delete(key)
-                return Response(status: .noContent)
+        let maxExpiry = configuration.presignMaxExpiry
+        return [
+            Route.put("objects/**", id: "storage.objects.put", "Store an object, the body as its bytes")
+                .describe("The `Content-Type` is kept and served back. Replaces an object with the same key.")
+                .requires(.permission(Self.write))
+                .path("path", Self.keySegment, "the object's key; '/' separates folders")
+                .rawBody("application/octet-stream")
+                .bodyLimit(upload)
+                .responds(.created, ObjectDTO.self)
+                .link(.created, "GetObject", to: "storage.objects.get", parameters: ["path": "$response.body#/key"])
+                .link(.created, "DeleteObject", to: "storage.objects.delete", parameters: ["path": "$response.body#/key"])
+                .problems(.badRequest, .conflict)
+                .handle { input, context in try await mapped { try await putRaw(input.request, context) } },
+            Route.post("upload", id: "storage.upload", "Store the files of a multipart form")
+                .describe("Each part with a filename is stored under `prefix` + its filename.")
+                .requires(.permission(Self.write))
+                .query(PrefixQuery.self)
+                .rawBody("multipart/form-data", schema: .object([.init("file", .binary)]))
+                .bodyLimit(upload)
+                .responds(.created, UploadedDTO.self)
+                .problems(.badRequest, .unsupportedMediaType, .conflict)
+                .handle { input, context in try await mapped { try await putForm(input.request, input.query, context) } },
+            Route.get("objects/**", id: "storage.objects.get", "Download an object")
+                .describe("Honours a single `Range: bytes=` range (206).")
+                .requires(.permission(Self.read))
+                .path("path", Self.keySegment, "the object's key")
+                .header("Range", .string, "bytes=first-last, first- or -count")
+                .streams(.ok, .bytes(contentType: "application/octet-stream"), "the object's bytes, with its Content-Type")
+                .streams(.partialContent, .bytes(contentType: "application/octet-stream"), "the requested range")
+                .problems(.badRequest, .notFound, .rangeNotSatisfiable)
+                .handle { input, context in try await mapped { try await download(input.request, context, headOnly: false) } },
+            Route.head("objects/**", id: "storage.objects.head", "An object's size, type and ETag, without its bytes")
+                .requires(.permission(Self.read))
+                .path("path", Self.keySegment, "the object's key")
+                .responds(.ok)
+                .problems(.badRequest, .notFound)
+                .handle { input, context in try await mapped { try await download(input.request, context, headOnly: true) } },
+            Route.delete("objects/**", id: "storage.objects.delete", "Delete an object")
+                .describe("Deleting a key that holds nothing succeeds too.")
+                .requires(.permission(Self.write))
+                .path("path", Self.keySegment, "the object's key")
+                .responds(.noContent)
+                .problems(.badRequest)
+                .handle { _, context in
+                    try await mapped {
+                        let key = try StorageRequest.key(try StorageRequest.scope(context), try StorageRequest.rawRest(context))
+                        try await store.delete(key)
+                        return Response(status: .noContent)
+                    }
+                },
+            Route.get("objects", id: "storage.objects.list", "List objects by key, a page at a time")
+                .requires(.permission(Self.read))
+                .query(ListQuery.self)
+                .responds(.ok, PageDTO.self)
+                .problems(.badRequest)
+                .handle { input, context in try await mapped { try await list(input.query, context) } },
+            Route.post("delete", id: "storage.objects.deleteMany", "Delete up to 1,000 objects")
+                .requires(.permission(Self.write))
+                .body(KeysBody.self)
+                .responds(.ok, DeletedDTO.self)
+                .problems(.badRequest)
+                .handle { input, context in try await mapped { try await deleteMany(input.body, context) } },
+            Route.post("copy", id: "storage.objects.copy", "Copy an object to another key")
+                .requires(.permission(Self.write))
+                .body(CopyBody.self)
+                .responds(.created, ObjectDTO.self)
+                .problems(.badRequest, .notFound, .conflict)
+                .handle { input, context in try await mapped { try await copy(input.body, context) } },
+            Route.post("presign", id: "storage.presign", "A URL that downloads or uploads one object without credentials")
+                .requires(.permission(Self.write))
+                .body(PresignBody.self) { $0["expiresIn"]?.range(1...Double(maxExpiry)) }
+                .responds(.ok, PresignedURL.self)
+                .problems(.badRequest)
+                .handle { input, context in try await mapped { try await presign(input.body, context) } },
+            Route.get("signed/**", id: "storage.signed.get", "Download through a presigned URL")
+                .requires(.public)
+                .query(SignedQuery.self)
+                .header("Range", .string, "bytes=first-last, first- or -count")
+                .streams(.ok, .bytes(contentType: "application/octet-stream"), "the object's bytes")
+                .streams(.partialContent, .bytes(contentType: "application/octet-stream"), "the requested range")
+                .problems(.badRequest, .forbidden, .notFound, .rangeNotSatisfiable)
+                .handle { input, context in try await mapped { try await signedGet(input.request, input.query, context) } },
+            Route.put("signed/**", id: "storage.signed.put", "Upload through a presigned URL")
+                .requires(.public)
+                .query(SignedQuery.self)
+                .rawBody("application/octet-stream")
+                .bodyLimit(upload)
+                .responds(.created, ObjectDTO.self)
+                .problems(.badRequest, .forbidden, .notFound, .conflict)
+                .handle { input, context in try await mapped { try await signedPut(input.request, input.query, context) } },
+        ]
+    }
+
+    /// One key segment in a path, as a client generated from the document would send it: no
+    /// '/', '\\', '%', control characters, '.' or '..' (keys with folders send their '/' unencoded).
+    static let keySegment: Schema = {
+        var schema = Schema.string
+        schema.pattern = #"^(?!\.\.?$)[^/\\%\u0000-\u001f\u007f]+$"#
+        schema.length(1...200)
+        return schema
+    }()
+
+    /// A key in a body: relative, '/'-separated segments, none empty, '.' or '..'; no '\\',
+    /// encoded slash or control character; at most 240 characters.
+    static let key: Schema = {
+        var schema = Schema.string
+        schema.pattern = #"^(?!/)(?!.*//)(?!(.*/)?\.\.?(/|$))(?!.*%(2[fF]|5[cC]))[^\\\u0000-\u001f\u007f]*[^/\\\u0000-\u001f\u007f]$"#
+        schema.length(1...240)
+        return schema
+    }()
+
+    struct PrefixQuery: Decodable, Sendable {
+        /// Put before each file's name.
+        var prefix: String?
+    }
+
+    struct ListQuery: Decodable, Sendable, SchemaDescribing {
+        var prefix: String?
+        var cursor: String?
+        var limit: Int?
+
+        static var schema: Schema {
+            .derived(from: Self.self) {
+                $0["limit"]?.range(1...1000)
+                $0["limit"]?.description = "page size, 1-1000; default 100"
+                $0["prefix"]?.description = "only keys that start with it"
+                $0["cursor"]?.description = "the nextCursor of the previous page"
             }
         }
-        try routes.get("objects") { request, context in
-            try context.authorize(Self.read)
-            return try await mapped { try await list(request, context) }
-        }
-        try routes.post("delete") { request, context in
-            try context.authorize(Self.write)
-            return try await mapped { try await deleteMany(request, context) }
-        }
-        try routes.post("copy") { request, context in
-            try context.authorize(Self.write)
-            return try await mapped { try await copy(request, context) }
-        }
-        try routes.post("presign") { request, context in
-            try context.authorize(Self.write)
-            return try await mapped { try await presign(request, context) }
-        }
-        try routes.get("signed/**") { request, context in
-            try await mapped { try await signedGet(request, context) }
-        }
-        try routes.on("signed/**", method: .put, bodyLimit: upload) { request, context in
-            try await mapped { try await signedPut(request, context) }
+    }
+
+    struct SignedQuery: Decodable, Sendable, SchemaDescribing {
+        var method: String
+        var expires: Int
+        var signature: String
+
+        static var schema: Schema {
+            .derived(from: Self.self) { $0["method"] = .oneOf(["GET", "PUT"]) }
         }
     }
 
@@ -80,15 +173,14 @@ struct StorageRoutes {
         return try json(.created, ObjectDTO(info, scope: key.scope))
     }
 
-    func putForm(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+    func putForm(_ request: Request, _ query: PrefixQuery, _ context: PlinthRequestContext) async throws -> Response {
         let scope = try StorageRequest.scope(context)
         guard let boundary = request.headers[.contentType].flatMap(FormUpload.boundary) else {
             throw Problem(.unsupportedMediaType, detail: "send multipart/form-data with a boundary, or PUT the raw body to /api/storage/objects/{key}")
         }
-        let prefix = request.uri.queryParameters.get("prefix")
-        let stored = try await FormUpload(store: store, scope: scope, limit: configuration.maxUploadSize).run(request, boundary: boundary, queryPrefix: prefix)
+        let stored = try await FormUpload(store: store, scope: scope, limit: configuration.maxUploadSize).run(request, boundary: boundary, queryPrefix: query.prefix)
         guard !stored.isEmpty else { throw Problem(.badRequest, type: "invalid-form", detail: "the form has no file part (a part with a filename)") }
-        return try json(.created, ["objects": stored.map { ObjectDTO($0, scope: scope) }])
+        return try json(.created, UploadedDTO(objects: stored.map { ObjectDTO($0, scope: scope) }))
     }
 
     /// Streams the request body into `key`, refusing it past STORAGE_MAX_UPLOAD_SIZE.
@@ -123,60 +215,73 @@ struct StorageRoutes {
         return ObjectResponse.make(object, ranged: range != nil, headOnly: false)
     }
 
-    func list(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+    func list(_ query: ListQuery, _ context: PlinthRequestContext) async throws -> Response {
         let scope = try StorageRequest.scope(context)
-        let query = request.uri.queryParameters
-        let prefix = query.get("prefix") ?? ""
-        let limit = try query.get("limit").map { text -> Int in
-            guard let value = Int(text), (1...1000).contains(value) else { throw Problem(.badRequest, type: "invalid-limit", detail: "limit must be 1-1000, not '\(text)'") }
-            return value
-        } ?? 100
         let storagePrefix: String
-        do { storagePrefix = try BlobKey.listPrefix(scope, prefix) } catch { throw Problem(.badRequest, type: "invalid-key", detail: error.description) }
-        let page = try await store.list(prefix: storagePrefix, cursor: query.get("cursor"), limit: limit)
+        do { storagePrefix = try BlobKey.listPrefix(scope, query.prefix ?? "") } catch { throw Problem(.badRequest, type: "invalid-key", detail: error.description) }
+        let page = try await store.list(prefix: storagePrefix, cursor: query.cursor, limit: query.limit ?? 100)
         return try json(.ok, PageDTO(items: page.items.map { ObjectDTO($0, scope: scope) }, nextCursor: page.nextCursor))
     }
 
     // MARK: Batch, copy, presign
 
-    struct KeysBody: Decodable { var keys: [String] }
+    struct KeysBody: Decodable, Sendable, SchemaDescribing {
+        var keys: [String]
 
-    func deleteMany(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+        static var schema: Schema {
+            .derived(from: Self.self) {
+                $0["keys"]?.items = StorageRoutes.key
+                $0["keys"]?.length(1...1000)
+            }
+        }
+    }
+
+    func deleteMany(_ body: KeysBody, _ context: PlinthRequestContext) async throws -> Response {
         let scope = try StorageRequest.scope(context)
-        let body = try await request.decode(as: KeysBody.self, context: context)
-        guard (1...1000).contains(body.keys.count) else { throw Problem(.unprocessableContent, type: "validation", detail: "keys must hold 1-1000 keys") }
         let keys = try body.keys.map { try StorageRequest.key(scope, $0) }
         let failed = try await store.delete(keys)
         let failures = Dictionary(uniqueKeysWithValues: failed.map { ($0.key.path, $0.value) })
-        return try json(.ok, ["deleted": keys.filter { failed[$0] == nil }.map(\.path)] as [String: [String]], extra: failures.isEmpty ? nil : ["failed": failures])
+        return try json(.ok, DeletedDTO(deleted: keys.filter { failed[$0] == nil }.map(\.path), failed: failures.isEmpty ? nil : failures))
     }
 
-    struct CopyBody: Decodable { var from: String; var to: String }
+    struct CopyBody: Decodable, Sendable, SchemaDescribing {
+        var from: String
+        var to: String
 
-    func copy(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+        static var schema: Schema {
+            .derived(from: Self.self) {
+                $0["from"] = StorageRoutes.key
+                $0["to"] = StorageRoutes.key
+            }
+        }
+    }
+
+    func copy(_ body: CopyBody, _ context: PlinthRequestContext) async throws -> Response {
         let scope = try StorageRequest.scope(context)
-        let body = try await request.decode(as: CopyBody.self, context: context)
         let info = try await store.copy(try StorageRequest.key(scope, body.from), to: try StorageRequest.key(scope, body.to))
         return try json(.created, ObjectDTO(info, scope: scope))
     }
 
-    struct PresignBody: Decodable {
+    struct PresignBody: Decodable, Sendable, SchemaDescribing {
         var key: String
-        var method: String?
+        var method: PresignMethod?
         var expiresIn: Int?
         var contentType: String?
+
+        static var schema: Schema {
+            .derived(from: Self.self) {
+                $0["key"] = StorageRoutes.key
+                $0["method"]?.description = "default GET"
+                $0["expiresIn"]?.description = "seconds; default STORAGE_PRESIGN_EXPIRY, at most STORAGE_PRESIGN_MAX_EXPIRY"
+                $0["contentType"]?.description = "for PUT: the Content-Type the upload must send; default application/octet-stream"
+            }
+        }
     }
 
-    func presign(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+    func presign(_ body: PresignBody, _ context: PlinthRequestContext) async throws -> Response {
         let scope = try StorageRequest.scope(context)
-        let body = try await request.decode(as: PresignBody.self, context: context)
-        guard let method = PresignMethod(rawValue: (body.method ?? "GET").uppercased()) else {
-            throw Problem(.unprocessableContent, type: "validation", detail: "method must be GET or PUT")
-        }
+        let method = body.method ?? .get
         let expires = body.expiresIn ?? configuration.presignExpiry
-        guard (1...configuration.presignMaxExpiry).contains(expires) else {
-            throw Problem(.unprocessableContent, type: "validation", detail: "expiresIn must be 1-\(configuration.presignMaxExpiry) seconds (STORAGE_PRESIGN_MAX_EXPIRY)")
-        }
         let key = try StorageRequest.key(scope, body.key)
         let contentType = method == .put ? (body.contentType ?? "application/octet-stream") : nil
         return try json(.ok, try await store.presign(method, key, expires: expires, contentType: contentType))
@@ -184,43 +289,38 @@ struct StorageRoutes {
 
     // MARK: Local driver's signed URLs
 
-    func signedCheck(_ request: Request, _ context: PlinthRequestContext, method: PresignMethod) throws -> BlobKey {
+    func signedCheck(_ request: Request, _ query: SignedQuery, _ context: PlinthRequestContext, method: PresignMethod) throws -> BlobKey {
         guard let signer else { throw Problem(.notFound, detail: "signed URLs are served by S3 with the s3 driver") }
         let key = try StorageRequest.key(storagePath: try StorageRequest.rawRest(context))
-        let query = request.uri.queryParameters
-        guard query.get("method") == method.rawValue, let expires = query.get("expires").flatMap(Int.init), let signature = query.get("signature") else {
+        guard query.method == method.rawValue else {
             throw Problem(.forbidden, type: "invalid-signature", detail: "the URL is not a presigned URL for \(method.rawValue)")
         }
         let contentType = method == .put ? request.headers[.contentType] : nil
-        if let reason = signer.check(method: method, storagePath: key.storagePath, expiresAt: expires, contentType: contentType, signature: signature) {
+        if let reason = signer.check(method: method, storagePath: key.storagePath, expiresAt: query.expires, contentType: contentType, signature: query.signature) {
             throw Problem(.forbidden, type: "invalid-signature", detail: reason)
         }
         return key
     }
 
-    func signedGet(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
-        let key = try signedCheck(request, context, method: .get)
+    func signedGet(_ request: Request, _ query: SignedQuery, _ context: PlinthRequestContext) async throws -> Response {
+        let key = try signedCheck(request, query, context, method: .get)
         let range = try StorageRequest.range(request)
         return ObjectResponse.make(try await store.get(key, range: range), ranged: range != nil)
     }
 
-    func signedPut(_ request: Request, _ context: PlinthRequestContext) async throws -> Response {
-        let key = try signedCheck(request, context, method: .put)
+    func signedPut(_ request: Request, _ query: SignedQuery, _ context: PlinthRequestContext) async throws -> Response {
+        let key = try signedCheck(request, query, context, method: .put)
         let info = try await stream(request, to: key, contentType: request.headers[.contentType] ?? "application/octet-stream")
         return try json(.created, ObjectDTO(info, scope: key.scope))
     }
 
     // MARK: Answers
 
-    func json(_ status: HTTPResponse.Status, _ value: some Encodable, extra: [String: [String: String]]? = nil) throws -> Response {
+    func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(value)
-        if let extra, var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            for (name, value) in extra { object[name] = value }
-            data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        }
+        let data = try encoder.encode(value)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
@@ -228,7 +328,7 @@ struct StorageRoutes {
 }
 
 /// An object as the API shows it: its key relative to the caller's tenant.
-struct ObjectDTO: Encodable {
+struct ObjectDTO: Codable {
     var key: String
     var size: Int
     var contentType: String?
@@ -244,7 +344,18 @@ struct ObjectDTO: Encodable {
     }
 }
 
-struct PageDTO: Encodable {
+struct PageDTO: Codable {
     var items: [ObjectDTO]
+    /// The cursor of the next page; absent on the last.
     var nextCursor: String?
+}
+
+struct UploadedDTO: Codable {
+    var objects: [ObjectDTO]
+}
+
+struct DeletedDTO: Codable {
+    var deleted: [String]
+    /// Key → why it could not be deleted; absent when all were.
+    var failed: [String: String]?
 }

@@ -1,49 +1,74 @@
 import Foundation
 import Hummingbird
+import Synchronization
 
-/// `/health` (live), `/ready` (database and plugins), `/metrics` (Prometheus text).
+/// `/health` (live), `/ready` (database and plugins), `/metrics` (Prometheus text) and
+/// `/openapi.json` (the API of every mounted route).
 struct KernelRoutes {
     let kernel: RunningKernel
+    /// Filled once every plugin has mounted.
+    let document: OpenAPIHolder
 
-    func mount() throws {
-        let routes = kernel.routes
-        let router = kernel.router
-        try routes.claim(method: "GET", path: "/health", plugin: "kernel")
-        router.get("/health") { _, _ in
-            Self.json(["status": "ok", "version": Kernel.version], status: .ok)
+    struct Health: Codable, Sendable {
+        var status: String
+        var version: String
+    }
+
+    struct Readiness: Codable, Sendable {
+        struct Check: Codable, Sendable {
+            var healthy: Bool
+            var detail: String?
         }
-        try routes.claim(method: "GET", path: "/ready", plugin: "kernel")
+        var status: Status
+        var database: Check
+        var plugins: [String: Check]
+
+        enum Status: String, Codable, Sendable, SchemaEnum { case ready, unavailable }
+    }
+
+    var routes: [Route] {
         let probe = ReadinessProbe(database: kernel.database, plugins: kernel.plugins, timeout: kernel.configuration.healthTimeout)
-        let metrics = kernel.metrics
-        let database = kernel.database
-        router.get("/ready") { _, _ in
-            let readiness = await probe.check()
-            var plugins: [String: Any] = [:]
-            for (id, health) in readiness.plugins {
-                var entry: [String: Any] = ["healthy": health.healthy]
-                if let detail = health.detail { entry["detail"] = detail }
-                plugins[id] = entry
-            }
-            let body: [String: Any] = [
-                "status": readiness.ready ? "ready" : "unavailable",
-                "database": readiness.database.detail.map { ["healthy": readiness.database.healthy, "detail": $0] } ?? ["healthy": readiness.database.healthy],
-                "plugins": plugins,
-            ]
-            return Self.json(body, status: readiness.ready ? .ok : .serviceUnavailable)
-        }
-        try routes.claim(method: "GET", path: "/metrics", plugin: "kernel")
+        let (metrics, database, document) = (kernel.metrics, kernel.database, self.document)
         let token = kernel.configuration.metricsToken.map { "Bearer " + $0 }
-        router.get("/metrics") { request, _ in
-            if let token, !Self.constantTimeEquals(request.headers[.authorization] ?? "", token) {
-                throw Problem(.unauthorized, detail: "/metrics needs 'Authorization: Bearer' with PLINTH_METRICS_TOKEN", headers: [.wwwAuthenticate: "Bearer"])
-            }
-            metrics.recordPool(database.usage.snapshot, kind: database.kind, maximum: database.maximumConnections)
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: metrics.render()))
-            )
-        }
+        return [
+            Route.get("health", id: "kernel.health", "Whether the process is up")
+                .responds(.ok, Health.self)
+                .handle { _, _ in try Self.json(Health(status: "ok", version: Kernel.version), status: .ok) },
+            Route.get("ready", id: "kernel.ready", "Whether the database and every plugin can serve")
+                .describe("503 while the database or a plugin's health check fails or takes longer than `PLINTH_HEALTH_TIMEOUT`.")
+                .responds(.ok, Readiness.self)
+                .responds(.serviceUnavailable, Readiness.self, "the database or a plugin is not healthy")
+                .handle { _, _ in
+                    let readiness = await probe.check()
+                    let body = Readiness(
+                        status: readiness.ready ? .ready : .unavailable,
+                        database: .init(healthy: readiness.database.healthy, detail: readiness.database.detail),
+                        plugins: readiness.plugins.mapValues { .init(healthy: $0.healthy, detail: $0.detail) }
+                    )
+                    return try Self.json(body, status: readiness.ready ? .ok : .serviceUnavailable)
+                },
+            Route.get("metrics", id: "kernel.metrics", "Prometheus metrics")
+                .describe("With `PLINTH_METRICS_TOKEN` set, needs `Authorization: Bearer <token>`.")
+                .header("Authorization", .string, "`Bearer` and `PLINTH_METRICS_TOKEN`, when that is set")
+                .responds(.ok, schema: .string, contentType: "text/plain; version=0.0.4", "the metrics in Prometheus text format")
+                .problems(.unauthorized)
+                .handle { input, _ in
+                    if let token, !Self.constantTimeEquals(input.request.headers[.authorization] ?? "", token) {
+                        throw Problem(.unauthorized, detail: "/metrics needs 'Authorization: Bearer' with PLINTH_METRICS_TOKEN", headers: [.wwwAuthenticate: "Bearer"])
+                    }
+                    metrics.recordPool(database.usage.snapshot, kind: database.kind, maximum: database.maximumConnections)
+                    return Response(
+                        status: .ok,
+                        headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: metrics.render()))
+                    )
+                },
+            Route.get("openapi.json", id: "kernel.openapi", "This API as an OpenAPI 3.1 document")
+                .responds(.ok, schema: Schema(type: .object), "the OpenAPI document")
+                .handle { _, _ in
+                    Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document.bytes)))
+                },
+        ]
     }
 
     static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
@@ -52,8 +77,16 @@ struct KernelRoutes {
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
-    static func json(_ object: [String: Any], status: HTTPResponse.Status) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    static func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
+}
+
+/// The `/openapi.json` bytes, set once after mounting.
+final class OpenAPIHolder: Sendable {
+    private let storage = Mutex<[UInt8]>([])
+    var bytes: [UInt8] { storage.withLock { $0 } }
+    func set(_ bytes: [UInt8]) { storage.withLock { $0 = bytes } }
 }

@@ -6,8 +6,8 @@ import Hummingbird
 ///
 /// ```swift
 /// func mount(_ routes: PluginRoutes, context: PluginContext) throws {
-///     routes.add(middleware: RequireTenant())
-///     try routes.get("items/:id") { request, ctx in ... }
+///     routes.add(middleware: AuditTrail())
+///     try routes.add(ItemRoutes(store: store).routes, policy: .permission("items.read"))
 /// }
 /// ```
 public struct PluginRoutes {
@@ -42,37 +42,37 @@ public struct PluginRoutes {
         return self
     }
 
-    /// Adds a route at `path` (relative to the base path; `:name` or `{name}` for parameters,
-    /// `**` for the rest of the path).
-    /// - Parameter bodyLimit: the largest body this route accepts; default the kernel's
-    ///   `PLINTH_MAX_BODY_SIZE`. Upload routes that stream their body raise it.
-    /// - Throws: ``KernelStartupError`` when another plugin (or this one) has the same route.
-    @discardableResult
-    public func on(_ path: String, method: HTTPRequest.Method, bodyLimit: RouteBodyLimit? = nil, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes {
-        let full = Self.join(basePath, path)
-        try table.claim(method: method.rawValue, path: full, plugin: plugin, bodyLimit: bodyLimit)
-        if scoped.added && bodyLimit == nil {
-            group.on(RouterPath(path), method: method, use: handler)
-        } else {
-            let plugin = self.plugin
-            let tagged = !scoped.added
-            group.on(RouterPath(path), method: method) { request, context in
-                var context = tagged ? PluginScopeMiddleware.tag(context, plugin: plugin) : context
-                if let bodyLimit {
-                    context.maxUploadSize = bodyLimit.bytes
-                    context.maxUploadSetting = bodyLimit.setting
-                }
-                return try await handler(request, context)
-            }
-        }
-        return self
+    /// Mounts `routes` (see ``Route``). A route that states no policy takes `policy`; one that
+    /// has neither stops start-up, as does an operation id or a method and path another route
+    /// has. Routes without tags take the plugin's id.
+    /// - Throws: ``KernelStartupError`` naming the route.
+    public func add(_ routes: [Route], policy: RoutePolicy? = nil) throws {
+        for route in routes { try add(route, policy: policy) }
     }
 
-    @discardableResult public func get(_ path: String, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes { try on(path, method: .get, use: handler) }
-    @discardableResult public func post(_ path: String, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes { try on(path, method: .post, use: handler) }
-    @discardableResult public func put(_ path: String, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes { try on(path, method: .put, use: handler) }
-    @discardableResult public func patch(_ path: String, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes { try on(path, method: .patch, use: handler) }
-    @discardableResult public func delete(_ path: String, use handler: @escaping @Sendable (Request, PlinthRequestContext) async throws -> some ResponseGenerator) throws -> PluginRoutes { try on(path, method: .delete, use: handler) }
+    /// Mounts one route; see ``add(_:policy:)-([Route],_)``.
+    public func add(_ route: Route, policy: RoutePolicy? = nil) throws {
+        var operation = route.operation
+        operation.policy = operation.policy ?? policy
+        if operation.tags.isEmpty { operation.tags = [plugin] }
+        guard let policy = operation.policy else {
+            throw KernelStartupError("route \(operation.method) \(Self.join(basePath, operation.path)) (\(operation.id)) of plugin '\(plugin)' states no policy: add .requires(.public), .signedIn or .permission(...) beside it")
+        }
+        let full = Self.join(basePath, operation.path)
+        try table.claim(method: operation.method.rawValue, path: full, plugin: plugin, bodyLimit: operation.bodyLimit, operation: operation)
+        let plugin = self.plugin
+        let tagged = !scoped.added
+        let bodyLimit = operation.bodyLimit
+        let run = route.run
+        group.on(RouterPath(operation.path), method: operation.method) { request, context in
+            var context = tagged ? PluginScopeMiddleware.tag(context, plugin: plugin) : context
+            if let bodyLimit {
+                context.maxUploadSize = bodyLimit.bytes
+                context.maxUploadSetting = bodyLimit.setting
+            }
+            return try await run(request, try await policy.check(request, context))
+        }
+    }
 
     static func join(_ base: String, _ path: String) -> String {
         let parts = (base.split(separator: "/") + path.split(separator: "/")).joined(separator: "/")

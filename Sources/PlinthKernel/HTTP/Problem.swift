@@ -21,6 +21,8 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
     public var detail: String?
     public var extensions: [String: String]
     public var headers: HTTPFields
+    /// What was wrong with which part of the request (422 validation answers), as `errors`.
+    public var errors: [FieldError] = []
 
     /// - Parameters:
     ///   - type: a slug (`validation`) expanded to `https://plinth.dev/problems/validation`, or a full URI.
@@ -58,6 +60,14 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
     func response(instance: String, requestID: String) -> Response {
         var body: [String: Any] = ["type": type, "title": title, "status": Int(status.code), "instance": instance, "requestId": requestID]
         if let detail { body["detail"] = detail }
+        if !errors.isEmpty {
+            body["errors"] = errors.map { error -> [String: String] in
+                var entry = ["detail": error.detail]
+                if let pointer = error.pointer { entry["pointer"] = pointer }
+                if let parameter = error.parameter { entry["parameter"] = parameter }
+                return entry
+            }
+        }
         for (key, value) in extensions where body[key] == nil { body[key] = value }
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8)
         var fields = headers

@@ -7,7 +7,16 @@ public final class RouteTable: Sendable {
         public let method: String
         public let path: String
         public let plugin: String
+        /// The operation id (`auth.login`).
+        public let id: String
     }
+    /// A mounted route's declaration, with its full path and owner: what `/openapi.json` lists.
+    public struct Mounted: Sendable {
+        public let path: String
+        public let plugin: String
+        public let operation: RouteOperation
+    }
+    private let operations = Mutex<[Mounted]>([])
     private let routes = Mutex<[Route]>([])
     private let owners = Mutex<[String: String]>([:])
     /// Routes with their own body limit, by method.
@@ -19,9 +28,16 @@ public final class RouteTable: Sendable {
 
     public var all: [Route] { routes.withLock { $0 } }
 
+    /// Every mounted declaration, in mount order.
+    public var mounted: [Mounted] { operations.withLock { $0 } }
+
     /// Records a route. - Throws: ``KernelStartupError`` naming both owners when the method and
     /// path shape are taken (`/items/:id` and `/items/{key}` are the same shape).
-    func claim(method: String, path: String, plugin: String, bodyLimit: RouteBodyLimit? = nil) throws {
+    func claim(method: String, path: String, plugin: String, bodyLimit: RouteBodyLimit? = nil, operation: RouteOperation) throws {
+        let taken: Mounted? = operations.withLock { all in all.first { $0.operation.id == operation.id } }
+        if let taken {
+            throw KernelStartupError("operation id '\(operation.id)' of \(method) \(path) (plugin '\(plugin)') is taken by \(taken.operation.method) \(taken.path) (plugin '\(taken.plugin)'); operation ids are unique")
+        }
         let key = method + " " + Self.shape(path)
         let existing: String? = owners.withLock { owners in
             if let owner = owners[key] { return owner }
@@ -32,7 +48,8 @@ public final class RouteTable: Sendable {
             let who = existing == plugin ? "plugin '\(plugin)' twice" : "both plugin '\(existing)' and plugin '\(plugin)'"
             throw KernelStartupError("route \(method) \(path) is claimed by \(who); change one plugin's base path (PluginManifest.basePath) or route")
         }
-        routes.withLock { $0.append(Route(method: method, path: path, plugin: plugin)) }
+        routes.withLock { $0.append(Route(method: method, path: path, plugin: plugin, id: operation.id)) }
+        operations.withLock { $0.append(Mounted(path: path, plugin: plugin, operation: operation)) }
         if let bodyLimit { bodyLimits.withLock { $0.append((method, Self.segments(path), bodyLimit)) } }
     }
 

@@ -20,6 +20,8 @@ public struct RunningKernel {
     public let logger: Logger
     public let metrics: KernelMetrics
     let background: BackgroundServices
+    /// `/openapi.json`, rendered once every plugin has mounted.
+    let openAPI = OpenAPIHolder()
 
     /// Kernel middleware, kernel routes, then each plugin's routes (step 6).
     func mountRoutes() throws {
@@ -32,13 +34,25 @@ public struct RunningKernel {
         middleware.proxyHops = configuration.trustedProxyHops
         middleware.securityHeaders = KernelRequestMiddleware.securityHeaders(https: configuration.secureCookies)
         router.add(middleware: middleware)
-        try KernelRoutes(kernel: self).mount()
+        try PluginRoutes(plugin: "kernel", basePath: "/", router: router, table: routes)
+            .add(KernelRoutes(kernel: self, document: openAPI).routes, policy: .public)
         for plugin in plugins {
             let pluginRoutes = PluginRoutes(plugin: plugin.id, basePath: plugin.entry.manifest.basePath, router: router, table: routes)
             do { try plugin.instance.mount(pluginRoutes, context: plugin.context) } catch let error as KernelStartupError { throw error } catch {
                 throw KernelStartupError("plugin '\(plugin.id)' failed to mount its routes: \(DatabaseError.describe(error))")
             }
         }
+        openAPI.set(Array(try openAPIDocument()))
+    }
+
+    /// The OpenAPI 3.1 document of every mounted route (what `/openapi.json` serves and
+    /// `plinth openapi` writes). - Throws: ``KernelStartupError`` when OpenAPIKit refuses it.
+    public func openAPIDocument() throws -> Data {
+        try OpenAPIDocument(
+            routes: routes.mounted, serverURL: configuration.apiBaseURL,
+            authenticating: services.resolve((any RequestAuthenticator).self) != nil,
+            sessionCookie: SessionCookies(store: sessions, secure: configuration.secureCookies).cookieName
+        ).render()
     }
 
     /// The HTTP application on `PLINTH_HOST`:`PORT`. `onServerRunning` gets the bound port

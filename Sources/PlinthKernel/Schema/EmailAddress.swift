@@ -1,10 +1,10 @@
 import Foundation
 
-/// How the auth plugin reads an email address: one form per mailbox, so that look-alikes cannot
-/// register a second account, and a check that the result can be a mailbox at all.
-enum EmailAddress {
+/// How Plinth reads an email address (`format: email` in a schema): one form per mailbox, so
+/// that look-alikes cannot register a second account, and a check that it can be a mailbox.
+public enum EmailAddress {
     /// NFKC (fullwidth `ａ` is `a`), then lower-cased, trimmed. Every look-up and insert uses it.
-    static func normalize(_ email: String) -> String {
+    public static func normalize(_ email: String) -> String {
         email.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCompatibilityMapping.lowercased()
     }
 
@@ -12,7 +12,7 @@ enum EmailAddress {
     /// part of 1–64 bytes, a domain of two or more non-empty labels, no control, invisible
     /// (zero-width) or quoting characters, and no part that mixes Latin, Greek and Cyrillic
     /// letters (`pаypal` with a Cyrillic `а`), as UTS #39 advises against confusables.
-    static func problem(_ email: String) -> String? {
+    public static func problem(_ email: String) -> String? {
         guard email.utf8.count <= 254 else { return "is longer than 254 bytes" }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return "must have exactly one '@'" }
