@@ -39,16 +39,16 @@ struct IdentityFixturePlugin: SaaSPlugin {
 
     func mount(_ routes: PluginRoutes, context: PluginContext) throws {
         let auth = try context.require(AuthService.self)
-        try routes.post("external") { request, context in
-            let body = try await request.decode(as: External.self, context: context)
+        try routes.add(Route.post("external", id: "test.20", "test route").requires(.public).handle { input, context in
+            let body = try await input.request.decode(as: External.self, context: context)
             return try await auth.signIn(external: ExternalIdentity(issuer: body.issuer, subject: body.subject, email: body.email, emailVerified: body.emailVerified),
-                                         mode: .bearer, request: request, context: context)
-        }
-        try routes.post("mfa") { request, context in
-            let body = try await request.decode(as: Code.self, context: context)
+                                         mode: .bearer, request: input.request, context: context)
+        })
+        try routes.add(Route.post("mfa", id: "test.21", "test route").requires(.public).handle { input, context in
+            let body = try await input.request.decode(as: Code.self, context: context)
             guard try await auth.challengedUser(body.challengeToken) != nil, body.code == "123456" else { throw Problem(.unauthorized, type: "invalid-code") }
-            return try await auth.completeChallenge(body.challengeToken, request: request, context: context)
-        }
+            return try await auth.completeChallenge(body.challengeToken, request: input.request, context: context)
+        })
     }
 }
 

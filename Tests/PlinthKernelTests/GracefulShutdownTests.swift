@@ -23,12 +23,12 @@ import Testing
         func mount(_ routes: PluginRoutes, context: PluginContext) throws {
             let key = self.key
             let work = self.workMilliseconds
-            try routes.get("work") { _, _ in
+            try routes.add(Route.get("work", id: "test.10", "test route").requires(.public).handle { _, _ in
                 LifecycleLog.record(key, "request.started")
                 try await Task.sleep(for: .milliseconds(work))
                 LifecycleLog.record(key, "request.finished")
                 return "done"
-            }
+            })
         }
         func shutdown(_ context: PluginContext) async throws { LifecycleLog.record(key, "slow.shutdown") }
     }

@@ -226,12 +226,12 @@ extension HTTPTests {
         static let manifest = PluginManifest(id: "tagged", name: "T", version: "1.0.0")
         init(context: PluginContext) throws {}
         func mount(_ routes: PluginRoutes, context: PluginContext) throws {
-            try routes.get("plain") { _, ctx in
+            try routes.add(Route.get("plain", id: "test.11", "test route").requires(.public).handle { _, ctx in
                 ctx.logger.info("handled")
                 return ctx.pluginID
-            }
+            })
             routes.add(middleware: RequireHeaderMiddleware(name: "x-key"))
-            try routes.get("guarded") { _, ctx in ctx.pluginID }
+            try routes.add(Route.get("guarded", id: "test.12", "test route").requires(.public).handle { _, ctx in ctx.pluginID })
         }
     }
 

@@ -15,11 +15,14 @@ import Testing
             try context.declarePermission("declaring.write", "write things", roles: ["owner"])
         }
         func mount(_ routes: PluginRoutes, context: PluginContext) throws {
-            try routes.get("things") { _, context in
-                try context.authorize("declaring.write")
-                return context.tenantID ?? "none"
-            }
-            try routes.get("mine") { _, context in try context.requireIdentity().subject }
+            try routes.add([
+                Route.get("things", id: "declaring.things", "The caller's tenant")
+                    .requires(.permission("declaring.write"))
+                    .handle { _, context in context.tenantID ?? "none" },
+                Route.get("mine", id: "declaring.mine", "The caller")
+                    .requires(.signedIn)
+                    .handle { _, context in try context.requireIdentity().subject },
+            ])
         }
     }
 

@@ -70,7 +70,7 @@ import Testing
             static let manifest = PluginManifest(id: "squatter", name: "S", version: "1.0.0", basePath: "/api/notes")
             init(context: PluginContext) throws {}
             func mount(_ routes: PluginRoutes, context: PluginContext) throws {
-                try routes.get("{key}") { _, _ in "mine" }
+                try routes.add(Route.get("{key}", id: "test.15", "test route").requires(.public).handle { _, _ in "mine" })
             }
         }
         let kernel = try TestKernel.makeKernel(plugins: [PluginEntry(NotesPlugin.self), PluginEntry(Squatter.self)], backend: backend)

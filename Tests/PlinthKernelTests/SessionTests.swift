@@ -110,14 +110,14 @@ extension SessionTests {
         static let manifest = PluginManifest(id: "flash", name: "F", version: "1.0.0")
         init(context: PluginContext) throws {}
         func mount(_ routes: PluginRoutes, context: PluginContext) throws {
-            try routes.post("login") { _, ctx in ctx.session.subject = "u1"; return "in" }
-            try routes.post("switch") { _, ctx in ctx.session.subject = "u2"; return "switched" }
-            try routes.post("logout") { _, ctx in
+            try routes.add(Route.post("login", id: "test.16", "test route").requires(.public).handle { _, ctx in ctx.session.subject = "u1"; return "in" })
+            try routes.add(Route.post("switch", id: "test.17", "test route").requires(.public).handle { _, ctx in ctx.session.subject = "u2"; return "switched" })
+            try routes.add(Route.post("logout", id: "test.18", "test route").requires(.public).handle { _, ctx in
                 ctx.session.invalidate()
                 ctx.session["flash"] = "signed out"   // a write after logout must not revive the old session
                 return "out"
-            }
-            try routes.get("me") { _, ctx in ctx.session.subject ?? "anonymous" }
+            })
+            try routes.add(Route.get("me", id: "test.19", "test route").requires(.public).handle { _, ctx in ctx.session.subject ?? "anonymous" })
         }
     }
 

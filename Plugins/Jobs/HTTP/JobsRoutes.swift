@@ -28,7 +28,10 @@ struct JobsRoutes {
                 .handle { input, context in try await list(input.query, context) },
             Route.post("", id: "jobs.enqueue", "Enqueue a job")
                 .requires(.permission(Self.manage))
-                .body(EnqueueBody.self) { $0["priority"]?.range(Double(-maxPriority)...Double(maxPriority)) }
+                .body(EnqueueBody.self) {
+                    $0["priority"]?.range(Double(-maxPriority)...Double(maxPriority))
+                    $0["priority"]?.boundedBy(setting: "PLINTH_JOBS_MAX_PRIORITY")
+                }
                 .responds(.created, Enqueued.self, "the job was enqueued")
                 .responds(.ok, Enqueued.self, "a job of this type with this uniqueKey is waiting or running; its id is returned")
                 .link(.created, "GetJob", to: "jobs.get", parameters: ["id": "$response.body#/id"])

@@ -89,7 +89,10 @@ struct StorageRoutes {
                 .handle { input, context in try await mapped { try await copy(input.body, context) } },
             Route.post("presign", id: "storage.presign", "A URL that downloads or uploads one object without credentials")
                 .requires(.permission(Self.write))
-                .body(PresignBody.self) { $0["expiresIn"]?.range(1...Double(maxExpiry)) }
+                .body(PresignBody.self) {
+                    $0["expiresIn"]?.range(1...Double(maxExpiry))
+                    $0["expiresIn"]?.boundedBy(setting: "STORAGE_PRESIGN_MAX_EXPIRY")
+                }
                 .responds(.ok, PresignedURL.self)
                 .problems(.badRequest)
                 .handle { input, context in try await mapped { try await presign(input.body, context) } },

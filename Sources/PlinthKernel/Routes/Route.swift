@@ -187,7 +187,9 @@ public struct Endpoint<Body: Sendable, Query: Sendable>: Sendable {
     /// The handler: gets the decoded input and the context the policy let through.
     public func handle(_ handler: @escaping @Sendable (RouteInput<Body, Query>, PlinthRequestContext) async throws -> some ResponseGenerator) -> Route {
         let (readBody, readQuery) = (self.readBody, self.readQuery)
-        let pathChecks = operation.parameters.filter { $0.location == .path && $0.schema != .string }
+        // The rest of a `**` path is checked by its handler, which knows what a '/' means there.
+        let rest = operation.path.split(separator: "/").contains("**")
+        let pathChecks = operation.parameters.filter { $0.location == .path && $0.schema != .string && !(rest && $0.name == "path") }
         return Route(operation: operation) { request, context in
             for parameter in pathChecks {
                 let value = context.parameters.get(parameter.name) ?? ""

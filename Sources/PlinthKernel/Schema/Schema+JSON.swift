@@ -15,7 +15,7 @@ extension Schema {
         }
         if !properties.isEmpty || type == .object && values == nil {
             out["properties"] = .object(Dictionary(uniqueKeysWithValues: properties.map { ($0.name, $0.schema.json) }))
-            let required = properties.filter(\.required).map { JSONValue.string($0.name) }
+            let required = properties.filter(\.required).map(\.name).sorted().map(JSONValue.string)
             if !required.isEmpty { out["required"] = .array(required) }
         }
         if let values { out["additionalProperties"] = values.json } else if let additionalProperties { out["additionalProperties"] = .bool(additionalProperties) }

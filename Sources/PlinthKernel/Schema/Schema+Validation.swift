@@ -35,7 +35,9 @@ extension Schema {
             return
         }
         if let type, !Self.fits(value, type) {
-            errors.append(FieldError(pointer: pointer, "must be \(Self.article(type))\(format.map { " (\($0))" } ?? ""), not \(Self.article(value.typeName))"))
+                        // A string's format says what kind of string; an integer's size is noise here.
+            let kind = type == .string ? format.map { " (\($0))" } ?? "" : ""
+            errors.append(FieldError(pointer: pointer, "must be \(Self.article(type))\(kind), not \(Self.article(value.typeName))"))
             return
         }
         if let allowed, !allowed.contains(value) {
@@ -47,19 +49,19 @@ extension Schema {
         case .string(let text):
             let length = text.unicodeScalars.count
             if let minLength, length < minLength { errors.append(FieldError(pointer: pointer, minLength == 1 ? "must not be empty" : "must be at least \(minLength) characters")) }
-            if let maxLength, length > maxLength { errors.append(FieldError(pointer: pointer, "must be at most \(maxLength) characters")) }
+            if let maxLength, length > maxLength { errors.append(FieldError(pointer: pointer, "must be at most \(maxLength) characters" + settingNote)) }
             if let format, let problem = SchemaFormat.problem(format, text) { errors.append(FieldError(pointer: pointer, problem)) }
             if let pattern, let regex = try? Regex(pattern), (try? regex.firstMatch(in: text)) == nil {
                 errors.append(FieldError(pointer: pointer, "must match \(pattern)"))
             }
         case .number(let number):
-            if let minimum, number < minimum { errors.append(FieldError(pointer: pointer, "must be at least \(Self.show(minimum))")) }
-            if let maximum, number > maximum { errors.append(FieldError(pointer: pointer, "must be at most \(Self.show(maximum))")) }
+            if let minimum, number < minimum { errors.append(FieldError(pointer: pointer, "must be at least \(Self.show(minimum))" + settingNote)) }
+            if let maximum, number > maximum { errors.append(FieldError(pointer: pointer, "must be at most \(Self.show(maximum))" + settingNote)) }
             if format == "int32", !(Double(Int32.min)...Double(Int32.max)).contains(number) { errors.append(FieldError(pointer: pointer, "must fit in 32 bits")) }
             if type == .integer, !(-9.007199254740991e15...9.007199254740991e15).contains(number) { errors.append(FieldError(pointer: pointer, "is too large a whole number")) }
         case .array(let elements):
             if let minItems, elements.count < minItems { errors.append(FieldError(pointer: pointer, "must have at least \(minItems) items")) }
-            if let maxItems, elements.count > maxItems { errors.append(FieldError(pointer: pointer, "must have at most \(maxItems) items")); return }
+            if let maxItems, elements.count > maxItems { errors.append(FieldError(pointer: pointer, "must have at most \(maxItems) items" + settingNote)); return }
             if let items { for (index, element) in elements.enumerated() { items.check(element, pointer + "/\(index)", &errors, limit) } }
         case .object(let members):
             for property in properties {
@@ -78,6 +80,12 @@ extension Schema {
         case .null, .bool:
             break
         }
+    }
+
+    /// ` (SETTING)` when a setting sets the bounds, so the caller knows what an operator can change.
+    private var settingNote: String {
+        if case .string(let name)? = extra["x-setting"] { return " (\(name))" }
+        return ""
     }
 
     static func fits(_ value: JSONValue, _ type: Kind) -> Bool {

@@ -149,6 +149,11 @@ public struct Schema: Sendable, Equatable {
         (minimum, maximum) = (range.lowerBound, range.upperBound)
     }
 
+    /// Names the setting that sets this value's bounds (`x-setting`): 422 answers name it.
+    public mutating func boundedBy(setting name: String) {
+        extra["x-setting"] = .string(name)
+    }
+
     /// A copy with `description` set.
     public func described(_ text: String) -> Schema {
         var copy = self

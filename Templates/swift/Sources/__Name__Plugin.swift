@@ -25,16 +25,26 @@ public struct __Name__Plugin: SaaSPlugin {
                    down: ["DROP TABLE __name___visits"])]
     }
 
+    /// Routes are values: the policy, parameters and answers sit beside the handler, and
+    /// `/openapi.json` lists them.
     public func mount(_ routes: PluginRoutes, context: PluginContext) throws {
         let database = context.database
         let greeting = self.greeting
-        try routes.get("greet/:name") { _, request in
-            let name = try request.parameters.require("name")
-            let visits = try await database.transaction { sql in
-                try await sql.raw("INSERT INTO __name___visits (name, tenant) VALUES (\(bind: name), \(bind: request.tenantID))").run()
-                return try await sql.raw("SELECT COUNT(*) AS n FROM __name___visits WHERE name = \(bind: name)").first()?.decode(column: "n", as: Int.self) ?? 0
-            }
-            return "\(greeting) \(name) (visit \(visits))"
-        }
+        var name = Schema.string
+        name.length(1...64)
+        try routes.add([
+            Route.get("greet/{name}", id: "__name__.greet", "Greets a name and counts its visits")
+                .requires(.public)
+                .path("name", name, "who to greet")
+                .responds(.ok, schema: .string, contentType: "text/plain", "the greeting")
+                .handle { _, context in
+                    let name = try context.parameters.require("name")
+                    let visits = try await database.transaction { sql in
+                        try await sql.raw("INSERT INTO __name___visits (name, tenant) VALUES (\(bind: name), \(bind: context.tenantID))").run()
+                        return try await sql.raw("SELECT COUNT(*) AS n FROM __name___visits WHERE name = \(bind: name)").first()?.decode(column: "n", as: Int.self) ?? 0
+                    }
+                    return "\(greeting) \(name) (visit \(visits))"
+                },
+        ])
     }
 }

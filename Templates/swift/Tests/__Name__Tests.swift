@@ -17,6 +17,9 @@ import Testing
                 try await client.execute(uri: "/api/__name__/greet/ann", method: .get) { response in
                     #expect(String(buffer: response.body) == "hi ann (visit 2)")
                 }
+                try await client.execute(uri: "/openapi.json", method: .get) { response in
+                    #expect(String(buffer: response.body).contains(#""operationId":"__name__.greet""#))
+                }
             }
         }
     }

@@ -17,6 +17,8 @@ struct Answer: Sendable {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     }
     func string(_ key: String) -> String? { json[key] as? String }
+    /// The JSON pointers a 422 validation answer lists in `errors`.
+    var pointers: [String] { (json["errors"] as? [[String: String]])?.compactMap { $0["pointer"] } ?? [] }
     /// The problem's `type` slug (`invalid-grant`), or nil.
     var problem: String? { string("type").map { String($0.split(separator: "/").last ?? "") } }
     /// Every `Set-Cookie` line.

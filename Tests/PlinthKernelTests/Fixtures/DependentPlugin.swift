@@ -13,7 +13,7 @@ struct StatsPlugin: SaaSPlugin {
     func mount(_ routes: PluginRoutes, context: PluginContext) throws {
         LifecycleLog.record(recorder, "stats.mount")
         let counter = try context.require((any NoteCounting).self)
-        try routes.get("count") { _, _ in String(try await counter.count()) }
+        try routes.add(Route.get("count", id: "test.9", "test route").requires(.public).handle { _, _ in String(try await counter.count()) })
     }
     func boot(_ context: PluginContext) async throws { LifecycleLog.record(recorder, "stats.boot") }
     func shutdown(_ context: PluginContext) async throws { LifecycleLog.record(recorder, "stats.shutdown") }

@@ -38,45 +38,45 @@ struct NotesPlugin: SaaSPlugin {
     func mount(_ routes: PluginRoutes, context: PluginContext) throws {
         LifecycleLog.record(recorder, "notes.mount")
         let maxLength = self.maxLength
-        try routes.get("") { _, ctx in
+        try routes.add(Route.get("", id: "test.1", "test route").requires(.public).handle { _, ctx in
             let rows = try await context.database.sql.raw("SELECT id, body FROM notes_items ORDER BY id").all()
             return try rows.map { try NoteDTO(id: $0.decode(column: "id", as: String.self), body: $0.decode(column: "body", as: String.self)) }
-        }
+        })
         // A body of unknown length, as an event stream's.
-        try routes.get("stream") { _, _ in
+        try routes.add(Route.get("stream", id: "test.2", "test route").requires(.public).handle { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody { writer in
                 try await writer.write(ByteBuffer(string: "one\n"))
                 try await writer.write(ByteBuffer(string: "two\n"))
                 try await writer.finish(nil)
             })
-        }
-        try routes.get(":id") { _, ctx in
+        })
+        try routes.add(Route.get(":id", id: "test.3", "test route").requires(.public).handle { _, ctx in
             let id = try ctx.parameters.require("id")
             guard let row = try await context.database.sql.raw("SELECT id, body FROM notes_items WHERE id = \(bind: id)").first() else {
                 throw Problem(.notFound, detail: "no note \(id)")
             }
             return NoteDTO(id: try row.decode(column: "id", as: String.self), body: try row.decode(column: "body", as: String.self))
-        }
-        try routes.post("session") { _, ctx in
+        })
+        try routes.add(Route.post("session", id: "test.4", "test route").requires(.public).handle { _, ctx in
             ctx.session.subject = "user-1"
             ctx.session.rotate()
             return HTTPResponse.Status.noContent
-        }
-        try routes.get("session") { _, ctx in
+        })
+        try routes.add(Route.get("session", id: "test.5", "test route").requires(.public).handle { _, ctx in
             guard let subject = ctx.session.subject else { throw Problem(.unauthorized, detail: "no session") }
             return subject
-        }
-        try routes.delete("session") { _, ctx in
+        })
+        try routes.add(Route.delete("session", id: "test.6", "test route").requires(.public).handle { _, ctx in
             ctx.session.invalidate()
             return HTTPResponse.Status.noContent
-        }
-        try routes.get("boom") { _, _ -> String in
+        })
+        try routes.add(Route.get("boom", id: "test.7", "test route").requires(.public).handle { _, _ -> String in
             throw NSError(domain: "secret-internal-detail", code: 42)
-        }
+        })
         // Middleware added here applies to the routes below only: a scoped guard.
         routes.add(middleware: RequireHeaderMiddleware(name: "x-notes-key"))
-        try routes.post("") { request, ctx in
-            let input = try await request.decode(as: NewNote.self, context: ctx)
+        try routes.add(Route.post("", id: "test.8", "test route").requires(.public).handle { input, ctx in
+            let input = try await input.request.decode(as: NewNote.self, context: ctx)
             guard !input.body.isEmpty, input.body.count <= maxLength else {
                 throw Problem(.unprocessableContent, type: "validation", detail: "body must be 1-\(maxLength) characters", extensions: ["field": "body"])
             }
@@ -87,7 +87,7 @@ struct NotesPlugin: SaaSPlugin {
                 try await context.publish(NoteCreated(id: id, body: input.body))
             }
             return EditedResponse(status: .created, response: NoteDTO(id: id, body: input.body))
-        }
+        })
     }
 
     func boot(_ context: PluginContext) async throws {
