@@ -18,6 +18,7 @@ struct APIKeyRoutes {
         static var schema: Schema {
             .derived(from: Self.self) {
                 $0["name"]?.length(1...100)
+                $0["name"]?.pattern = #"\S"#
                 $0["scopes"]?.maxItems = 100
                 $0["scopes"]?.description = "permission names the key may use, or * for all of its owner's; default [\"*\"]"
                 $0["tenant"]?.description = "the tenant the key acts in; its owner must be a member"
@@ -43,7 +44,8 @@ struct APIKeyRoutes {
     }
 
     var routes: [Route] {
-        [
+        let permissions = service.context.permissions.all.map(\.name)
+        return [
             Route.get("auth/api-keys", id: "auth.apiKeys.list", "My API keys")
                 .requires(.account)
                 .responds(.ok, KeyList.self)
@@ -53,7 +55,7 @@ struct APIKeyRoutes {
             Route.post("auth/api-keys", id: "auth.apiKeys.create", "Make an API key")
                 .describe("The key is in this answer only, never again.")
                 .requires(.account)
-                .body(CreateBody.self)
+                .body(CreateBody.self) { $0["scopes"]?.items = .oneOf(["*"] + permissions) }
                 .responds(.created, Created.self)
                 .link(.created, "RevokeKey", to: "auth.apiKeys.revoke", parameters: ["id": "$response.body#/id"])
                 .handle { input, context in try await create(input.body, context) },

@@ -17,7 +17,7 @@ struct EmailRoutes {
                 .requires(.public)
                 .body(VerifyBody.self)
                 .responds(.noContent)
-                .problems(.badRequest)
+                .problems(.forbidden)
                 .handle { input, context in try await verify(input.body, context) },
             Route.post("auth/email/verify/request", id: "auth.email.verify.request", "Mail a new verification link")
                 .requires(.signedIn)
@@ -45,7 +45,7 @@ struct EmailRoutes {
             return user
         }
         guard let user else {
-            throw Problem(.badRequest, type: "invalid-token", detail: "the verification link is invalid, used or expired; ask for a new one")
+            throw Problem(.forbidden, type: "invalid-token", detail: "the verification link is invalid, used or expired; ask for a new one")
         }
         try await service.context.audit("auth.email.verified", actor: user, requestID: context.requestID)
         return AuthJSON.empty()

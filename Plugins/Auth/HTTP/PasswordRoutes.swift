@@ -34,13 +34,14 @@ struct PasswordRoutes {
                 .requires(.public)
                 .body(ResetBody.self) { $0["password"] = policy.schema; $0["token"]?.maxLength = 512 }
                 .responds(.noContent)
-                .problems(.badRequest)
+                .problems(.forbidden)
                 .handle { input, context in try await reset(input.body, context) },
             Route.post("auth/password/change", id: "auth.password.change", "Change the password")
                 .describe("Needs the current password; ends every sign-in, browser session and API key, this one included.")
                 .requires(.account)
                 .body(ChangeBody.self) { $0["newPassword"] = policy.schema; $0["currentPassword"]?.maxLength = 4096 }
                 .responds(.noContent)
+                .problems(.unprocessableContent)
                 .handle { input, context in try await change(input.body, context) },
         ]
     }
@@ -78,7 +79,7 @@ struct PasswordRoutes {
             return user
         }
         guard let user else {
-            throw Problem(.badRequest, type: "invalid-token", detail: "the reset link is invalid, used or expired; ask for a new one")
+            throw Problem(.forbidden, type: "invalid-token", detail: "the reset link is invalid, used or expired; ask for a new one")
         }
         try await service.signOutEverywhere(user: user, reason: "password_reset")
         try await service.context.audit("auth.password.reset", actor: user, requestID: context.requestID)

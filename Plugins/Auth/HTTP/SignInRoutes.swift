@@ -72,14 +72,14 @@ struct SignInRoutes {
                 .requires(.public)
                 .optionalBody(RefreshBody.self)
                 .responds(.ok, TokenResponse.self)
-                .problems(.badRequest, .unauthorized, .forbidden)
+                .problems(.unauthorized, .forbidden)
                 .handle { input, context in try await refresh(input.body, input.request, context) },
             Route.post("auth/logout", id: "auth.logout", "End this sign-in")
                 .describe("Ends the sign-in of the access token, or of the refresh token in the body or cookie: its refresh tokens, browser session and cookie.")
                 .requires(.public)
                 .optionalBody(RefreshBody.self)
                 .responds(.noContent)
-                .problems(.badRequest, .unauthorized)
+                .problems(.unauthorized)
                 .handle { input, context in try await logout(input.body, input.request, context) },
             Route.get("auth/me", id: "auth.me", "The signed-in caller, with tenants and permissions")
                 .requires(.signedIn)
@@ -158,7 +158,7 @@ struct SignInRoutes {
             presented = token
             mode = .cookie
         } else {
-            throw Problem(.badRequest, type: "invalid-grant", detail: "send refreshToken in the body, or the refreshToken cookie")
+            throw Problem(.unauthorized, type: "invalid-grant", detail: "send refreshToken in the body, or the refreshToken cookie", extensions: ["error": "invalid_grant"])
         }
         let invalid = Problem(.unauthorized, type: "invalid-grant", detail: "the refresh token is invalid, expired or revoked; sign in again", extensions: ["error": "invalid_grant"])
         switch try await service.refresh.rotate(presented) {
@@ -189,7 +189,7 @@ struct SignInRoutes {
         }
         guard let family else {
             _ = try context.requireIdentity()
-            throw Problem(.badRequest, type: "no-sign-in", detail: "nothing to sign out of: send the access token, the refresh token or the cookie")
+            throw Problem(.unauthorized, type: "no-sign-in", detail: "nothing to sign out of: send the access token, the refresh token or the cookie")
         }
         try await service.refresh.revoke(family: family, reason: "logout")
         context.session.invalidate()

@@ -11,7 +11,13 @@ struct TenantRoutes {
 
     struct CreateBody: Decodable, Sendable, SchemaDescribing {
         let name: String
-        static var schema: Schema { .derived(from: Self.self) { $0["name"]?.length(1...100) } }
+        static var schema: Schema {
+            .derived(from: Self.self) {
+                $0["name"]?.length(1...100)
+                $0["name"]?.pattern = #"\S"#
+                $0["name"]?.description = "1-100 characters, not all spaces"
+            }
+        }
     }
     struct AddBody: Decodable, Sendable, SchemaDescribing {
         let email: String

@@ -12,6 +12,10 @@ struct PasswordPolicy: Sendable {
         var schema = Schema.string
         schema.length(minLength...maxLength)
         schema.description = "\(minLength)-\(maxLength) characters, not a commonly used password"
+        // The operator's blocklist stays out of the document: it can be long, and it is theirs.
+        var common = Schema.oneOf(Self.common.sorted())
+        common.description = "is one of the most commonly used passwords; choose another"
+        schema.not = common
         return schema
     }
     /// Lower-cased passwords refused besides ``common`` (`PLINTH_AUTH_PASSWORD_BLOCKLIST`).

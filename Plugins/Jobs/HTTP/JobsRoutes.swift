@@ -17,8 +17,15 @@ struct JobsRoutes {
     let queue: JobQueue
     let settings: JobsConfiguration
 
+    /// Read when the plugin mounts: job types are registered in `provide`, so every one is known
+    /// here, and a body naming another type is refused by its schema.
     var routes: [Route] {
         let maxPriority = settings.maxPriority
+        let types = queue.registeredTypes
+        func typed(_ schema: inout Schema) {
+            guard !types.isEmpty else { return }
+            schema["type"] = Schema.oneOf(types).described("a job type a plugin registered a handler for")
+        }
         return [
             Route.get("", id: "jobs.list", "List jobs, newest first")
                 .describe("Payloads stay out of lists; `GET /api/jobs/{id}` has the job's. Page with `before` set to the last page's `next`.")
@@ -29,6 +36,7 @@ struct JobsRoutes {
             Route.post("", id: "jobs.enqueue", "Enqueue a job")
                 .requires(.permission(Self.manage))
                 .body(EnqueueBody.self) {
+                    typed(&$0)
                     $0["priority"]?.range(Double(-maxPriority)...Double(maxPriority))
                     $0["priority"]?.boundedBy(setting: "PLINTH_JOBS_MAX_PRIORITY")
                 }
@@ -53,7 +61,7 @@ struct JobsRoutes {
                 .handle { _, _ in try Self.json(.ok, ScheduleList(schedules: try await queue.schedules())) },
             Route.post("schedules", id: "jobs.schedules.save", "Create or replace a cron schedule")
                 .requires(.permission(Self.schedules))
-                .body(ScheduleBody.self)
+                .body(ScheduleBody.self) { typed(&$0) }
                 .responds(.created, Schedule.self)
                 .link(.created, "RunSchedule", to: "jobs.schedules.run", parameters: ["name": "$response.body#/name"])
                 .link(.created, "DeleteSchedule", to: "jobs.schedules.delete", parameters: ["name": "$response.body#/name"])
@@ -215,8 +223,10 @@ struct JobsRoutes {
         static var schema: Schema {
             .derived(from: Self.self) {
                 $0["name"]?.length(1...200)
-                $0["cron"]?.description = "five or six cron fields, or a macro such as @hourly"
-                $0["timeZone"]?.description = "an IANA time zone; default UTC"
+                // `cron` is a format of its own: clients (and fuzzers) learn it from the description.
+                $0["cron"]?.format = "cron"
+                $0["cron"]?.description = "five or six cron fields (an optional seconds field first), or a macro such as @hourly"
+                $0["timeZone"] = Schema.oneOf(Set(TimeZone.knownTimeZoneIdentifiers + ["UTC"]).sorted()).described("an IANA time zone; default UTC")
             }
         }
     }

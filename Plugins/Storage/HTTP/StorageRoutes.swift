@@ -25,7 +25,7 @@ struct StorageRoutes {
                 .describe("The `Content-Type` is kept and served back. Replaces an object with the same key.")
                 .requires(.permission(Self.write))
                 .path("path", Self.keySegment, "the object's key; '/' separates folders")
-                .rawBody("application/octet-stream")
+                .rawBody("application/octet-stream", required: false)
                 .bodyLimit(upload)
                 .responds(.created, ObjectDTO.self)
                 .link(.created, "GetObject", to: "storage.objects.get", parameters: ["path": "$response.body#/key"])
@@ -46,8 +46,8 @@ struct StorageRoutes {
                 .requires(.permission(Self.read))
                 .path("path", Self.keySegment, "the object's key")
                 .header("Range", .string, "bytes=first-last, first- or -count")
-                .streams(.ok, .bytes(contentType: "application/octet-stream"), "the object's bytes, with its Content-Type")
-                .streams(.partialContent, .bytes(contentType: "application/octet-stream"), "the requested range")
+                .streams(.ok, .bytes(contentType: "*/*"), "the object's bytes, with the Content-Type it was stored with")
+                .streams(.partialContent, .bytes(contentType: "*/*"), "the requested range")
                 .problems(.badRequest, .notFound, .rangeNotSatisfiable)
                 .handle { input, context in try await mapped { try await download(input.request, context, headOnly: false) } },
             Route.head("objects/**", id: "storage.objects.head", "An object's size, type and ETag, without its bytes")
@@ -100,14 +100,14 @@ struct StorageRoutes {
                 .requires(.public)
                 .query(SignedQuery.self)
                 .header("Range", .string, "bytes=first-last, first- or -count")
-                .streams(.ok, .bytes(contentType: "application/octet-stream"), "the object's bytes")
-                .streams(.partialContent, .bytes(contentType: "application/octet-stream"), "the requested range")
+                .streams(.ok, .bytes(contentType: "*/*"), "the object's bytes")
+                .streams(.partialContent, .bytes(contentType: "*/*"), "the requested range")
                 .problems(.badRequest, .forbidden, .notFound, .rangeNotSatisfiable)
                 .handle { input, context in try await mapped { try await signedGet(input.request, input.query, context) } },
             Route.put("signed/**", id: "storage.signed.put", "Upload through a presigned URL")
                 .requires(.public)
                 .query(SignedQuery.self)
-                .rawBody("application/octet-stream")
+                .rawBody("application/octet-stream", required: false)
                 .bodyLimit(upload)
                 .responds(.created, ObjectDTO.self)
                 .problems(.badRequest, .forbidden, .notFound, .conflict)
@@ -115,11 +115,11 @@ struct StorageRoutes {
         ]
     }
 
-    /// One key segment in a path, as a client generated from the document would send it: no
-    /// '/', '\\', '%', control characters, '.' or '..' (keys with folders send their '/' unencoded).
+    /// Each segment of a key in a path (keys with folders send their '/' unencoded): no '\\',
+    /// control character or encoded slash, not '.' or '..'.
     static let keySegment: Schema = {
         var schema = Schema.string
-        schema.pattern = #"^(?!\.\.?$)[^/\\%\u0000-\u001f\u007f]+$"#
+        schema.pattern = #"^(?!\.\.?$)(?!.*%(2[fF]|5[cC]))[^/\\\u0000-\u001f\u007f]+$"#
         schema.length(1...200)
         return schema
     }()
@@ -133,9 +133,18 @@ struct StorageRoutes {
         return schema
     }()
 
-    struct PrefixQuery: Decodable, Sendable {
+    /// A key prefix (for listing, or put before uploaded files' names): a key that may end in '/'.
+    static let prefix: Schema = {
+        var schema = Schema.string
+        schema.pattern = #"^(?!/)(?!.*//)(?!(.*/)?\.\.?(/|$))(?!.*%(2[fF]|5[cC]))[^\\\u0000-\u001f\u007f]*$"#
+        schema.length(0...240)
+        return schema
+    }()
+
+    struct PrefixQuery: Decodable, Sendable, SchemaDescribing {
         /// Put before each file's name.
         var prefix: String?
+        static var schema: Schema { .derived(from: Self.self) { $0["prefix"] = StorageRoutes.prefix.described("put before each file's name") } }
     }
 
     struct ListQuery: Decodable, Sendable, SchemaDescribing {
@@ -147,7 +156,7 @@ struct StorageRoutes {
             .derived(from: Self.self) {
                 $0["limit"]?.range(1...1000)
                 $0["limit"]?.description = "page size, 1-1000; default 100"
-                $0["prefix"]?.description = "only keys that start with it"
+                $0["prefix"] = StorageRoutes.prefix.described("only keys that start with it")
                 $0["cursor"]?.description = "the nextCursor of the previous page"
             }
         }
@@ -294,7 +303,10 @@ struct StorageRoutes {
 
     func signedCheck(_ request: Request, _ query: SignedQuery, _ context: PlinthRequestContext, method: PresignMethod) throws -> BlobKey {
         guard let signer else { throw Problem(.notFound, detail: "signed URLs are served by S3 with the s3 driver") }
-        let key = try StorageRequest.key(storagePath: try StorageRequest.rawRest(context))
+        // No signature is valid for a path that names no object.
+        guard let key = try? StorageRequest.key(storagePath: try StorageRequest.rawRest(context)) else {
+            throw Problem(.forbidden, type: "invalid-signature", detail: "the URL is not a presigned URL of this server")
+        }
         guard query.method == method.rawValue else {
             throw Problem(.forbidden, type: "invalid-signature", detail: "the URL is not a presigned URL for \(method.rawValue)")
         }

@@ -92,7 +92,8 @@ public final class RouteTable: Sendable {
     static func matches(pattern: [Substring], _ path: [Substring]) -> Bool {
         var i = 0
         for (index, part) in pattern.enumerated() {
-            if part == "**" { return true }
+            // Like Hummingbird's router, `**` needs at least one more segment.
+            if part == "**" { return i < path.count }
             guard i < path.count else { return false }
             let isParameter = part.hasPrefix(":") || (part.hasPrefix("{") && part.hasSuffix("}")) || part == "*"
             if !isParameter && part != path[i] { return false }

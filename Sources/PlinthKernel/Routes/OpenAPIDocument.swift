@@ -24,20 +24,24 @@ public struct OpenAPIDocument: Sendable {
         self.sessionCookie = sessionCookie
     }
 
-    /// The document as JSON text, after OpenAPIKit decoded and validated it.
+    /// The document as JSON text, once OpenAPIKit has read and validated it.
+    ///
+    /// The text served is the kernel's own, not OpenAPIKit's re-encoding: OpenAPIKit models a
+    /// schema with `not` (or `allOf`, `oneOf`) as that combinator alone and drops its sibling
+    /// keywords (`type`, `minLength`), which would make the served contract looser than the one
+    /// the kernel enforces.
     /// - Throws: ``KernelStartupError`` naming what OpenAPIKit refused.
     public func render() throws -> Data {
-        let raw = try JSONEncoder().encode(json)
-        let document: OpenAPI.Document
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let text = try encoder.encode(json)
         do {
-            document = try JSONDecoder().decode(OpenAPI.Document.self, from: raw)
+            let document = try JSONDecoder().decode(OpenAPI.Document.self, from: text)
             try document.validate()
         } catch {
             throw KernelStartupError("the OpenAPI document of the mounted routes is not valid: \(error)")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(document)
+        return text
     }
 
     /// The document before OpenAPIKit reads it.
@@ -84,7 +88,7 @@ public struct OpenAPIDocument: Sendable {
 
         var parameters = operation.parameters
         if policy.tenantHeader, !parameters.contains(where: { $0.location == .header && $0.name.lowercased() == "x-tenant-id" }) {
-            parameters.append(RouteParameter("X-Tenant-ID", in: .header, .string, required: false, description: "The tenant to act in."))
+            parameters.append(RouteParameter("X-Tenant-ID", in: .header, Self.tenantID, required: false, description: "The tenant to act in."))
         }
         if !parameters.isEmpty {
             out["parameters"] = .array(parameters.map { parameter in
@@ -127,6 +131,7 @@ public struct OpenAPIDocument: Sendable {
             add(429, "too many requests with this API key; see Retry-After")
         }
         if policy.forbids && authenticating { add(403, "the caller lacks the permission, the tenant or the membership this needs") }
+        if policy.tenantHeader { add(400, "X-Tenant-ID is not a tenant id") }
         if operation.rateLimited { add(429, "too many requests; see Retry-After") }
         if let body = operation.body {
             add(413, "the body is larger than the route's limit")
@@ -149,6 +154,13 @@ public struct OpenAPIDocument: Sendable {
         }
         return .object(out)
     }
+
+    /// What the kernel accepts in `X-Tenant-ID` (see ``KernelRequestMiddleware``).
+    static let tenantID: Schema = {
+        var schema = Schema.string
+        schema.pattern = "^[A-Za-z0-9_-]{1,64}$"
+        return schema
+    }()
 
     static let problemContent: JSONValue = ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]
 

@@ -159,10 +159,20 @@ public struct Endpoint<Body: Sendable, Query: Sendable>: Sendable {
     public func streams(_ status: HTTPResponse.Status = .ok, _ stream: RouteStream, _ description: String? = nil) -> Self {
         switch stream {
         case .serverSentEvents:
-            responds(status, schema: .string, contentType: "text/event-stream", description ?? "a stream of Server-Sent Events")
+            // OpenAPI describes an event stream by its events, each parsed into these fields.
+            responds(status, schema: Self.event, contentType: "text/event-stream", description ?? "a stream of Server-Sent Events")
         case .bytes(let contentType):
             responds(status, schema: .binary, contentType: contentType, description ?? "the bytes")
         }
+    }
+
+    static var event: Schema {
+        .object([
+            .init("data", .string.described("the event's data, JSON for Plinth's events")),
+            .init("event", .string.described("the event's name"), required: false),
+            .init("id", .string, required: false),
+            .init("retry", .integer, required: false),
+        ])
     }
 
     /// Error answers the handler gives besides those the kernel documents (401/403 from the
@@ -187,11 +197,20 @@ public struct Endpoint<Body: Sendable, Query: Sendable>: Sendable {
     /// The handler: gets the decoded input and the context the policy let through.
     public func handle(_ handler: @escaping @Sendable (RouteInput<Body, Query>, PlinthRequestContext) async throws -> some ResponseGenerator) -> Route {
         let (readBody, readQuery) = (self.readBody, self.readQuery)
-        // The rest of a `**` path is checked by its handler, which knows what a '/' means there.
         let rest = operation.path.split(separator: "/").contains("**")
-        let pathChecks = operation.parameters.filter { $0.location == .path && $0.schema != .string && !(rest && $0.name == "path") }
+        let pathChecks = operation.parameters.filter { $0.location == .path && $0.schema != .string }
         return Route(operation: operation) { request, context in
             for parameter in pathChecks {
+                if rest && parameter.name == "path" {
+                    // The rest of a `**` path: its schema is one segment's, as OpenAPI has no
+                    // parameter spanning '/'; every segment must match it.
+                    let raw = context.parameters.get(String(Parameters.recursiveCaptureKey)) ?? ""
+                    for segment in raw.split(separator: "/", omittingEmptySubsequences: false) {
+                        let decoded = segment.removingPercentEncoding ?? String(segment)
+                        if let problem = RouteDecoding.pathProblem(decoded, parameter) { throw problem }
+                    }
+                    continue
+                }
                 let value = context.parameters.get(parameter.name) ?? ""
                 if let problem = RouteDecoding.pathProblem(value, parameter) { throw problem }
             }

@@ -20,6 +20,7 @@ extension Schema {
         }
         if let values { out["additionalProperties"] = values.json } else if let additionalProperties { out["additionalProperties"] = .bool(additionalProperties) }
         if let items { out["items"] = items.json }
+        if let not { out["not"] = not.json }
         if let minLength { out["minLength"] = .number(Double(minLength)) }
         if let maxLength { out["maxLength"] = .number(Double(maxLength)) }
         if let minimum { out["minimum"] = .number(minimum) }
@@ -107,6 +108,7 @@ extension Schema {
         case let schema?: values = try Schema(json: schema, at: path + "/additionalProperties")
         }
         if let items = take("items") { self.items = try Schema(json: items, at: path + "/items") }
+        if let not = take("not") { self.not = try Schema(json: not, at: path + "/not") }
         minLength = try integer("minLength")
         maxLength = try integer("maxLength")
         minItems = try integer("minItems")

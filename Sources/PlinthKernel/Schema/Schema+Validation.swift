@@ -45,6 +45,10 @@ extension Schema {
             errors.append(FieldError(pointer: pointer, "must be one of: \(listed)"))
             return
         }
+        if let not, not.validate(value, limit: 1).isEmpty {
+            errors.append(FieldError(pointer: pointer, not.description ?? "is not allowed here"))
+            return
+        }
         switch value {
         case .string(let text):
             let length = text.unicodeScalars.count

@@ -44,6 +44,7 @@ public struct Schema: Sendable, Equatable {
     // Arrays stand in for boxes: a struct cannot hold itself directly.
     private var itemsBox: [Schema] = []
     private var valuesBox: [Schema] = []
+    private var notBox: [Schema] = []
 
     public enum Kind: String, Sendable, CaseIterable {
         case string, integer, number, boolean, object, array, null
@@ -120,6 +121,13 @@ public struct Schema: Sendable, Equatable {
     public var values: Schema? {
         get { valuesBox.first }
         set { valuesBox = newValue.map { [$0] } ?? [] }
+    }
+
+    /// `not`: a value matching this schema is refused; its ``description`` is the reason given
+    /// (`"is a commonly used password"`).
+    public var not: Schema? {
+        get { notBox.first }
+        set { notBox = newValue.map { [$0] } ?? [] }
     }
 
     /// The member called `name`; setting `nil` removes it.
