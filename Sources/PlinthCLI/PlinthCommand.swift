@@ -8,13 +8,13 @@ struct PlinthCommand: AsyncParsableCommand {
         commandName: "plinth",
         abstract: "Plinth: a plugin-hosting application framework for SaaS backends.",
         version: Kernel.version,
-        subcommands: [Serve.self, Migrate.self, Plugins.self, Routes.self, Config.self, New.self, Version.self],
+        subcommands: [Serve.self, Migrate.self, Plugins.self, Routes.self, OpenAPI.self, Config.self, New.self, Version.self],
         defaultSubcommand: nil
     )
 }
 
 /// The `plinth` command line as a library, so that a program can host its own set of plugins
-/// with every command (`serve`, `migrate`, `plugins`, `routes`, `config`, `version`):
+/// with every command (`serve`, `migrate`, `plugins`, `routes`, `openapi`, `config`, `version`):
 ///
 /// ```swift
 /// // Sources/my-backend/main.swift

@@ -24,6 +24,7 @@ struct APIKeyRoutes {
                 $0["tenant"]?.description = "the tenant the key acts in; its owner must be a member"
                 $0["expiresIn"]?.range(0...315_360_000)
                 $0["expiresIn"]?.description = "seconds until it expires; 0 = never; default API_KEY_EXPIRY"
+                $0.example = ["name": "deploy", "scopes": ["*"], "expiresIn": 86_400]
             }
         }
     }

@@ -23,6 +23,7 @@ struct SignInRoutes {
                 $0["email"]?.maxLength = 254
                 $0["password"]?.maxLength = 4096
                 $0["mode"]?.description = "bearer (default): tokens in the body; cookie: the refresh token as an HttpOnly cookie and a browser session"
+                $0.example = ["email": "ann@example.com", "password": "correct horse battery staple"]
             }
         }
     }
@@ -54,6 +55,7 @@ struct SignInRoutes {
                     schema["email"]?.maxLength = 254
                     schema["password"] = policy.schema
                     schema["name"]?.maxLength = 100
+                    schema.example = ["email": "ann@example.com", "password": "correct horse battery staple", "name": "Ann"]
                 }
                 .responds(.accepted, Accepted.self)
                 .link(.accepted, "SignIn", to: "auth.login", requestBody: "$request.body")

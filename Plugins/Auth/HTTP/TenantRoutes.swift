@@ -16,6 +16,7 @@ struct TenantRoutes {
                 $0["name"]?.length(1...100)
                 $0["name"]?.pattern = #"\S"#
                 $0["name"]?.description = "1-100 characters, not all spaces"
+                $0.example = ["name": "Acme"]
             }
         }
     }

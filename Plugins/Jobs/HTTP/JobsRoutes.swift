@@ -44,6 +44,7 @@ struct JobsRoutes {
                 .responds(.ok, Enqueued.self, "a job of this type with this uniqueKey is waiting or running; its id is returned")
                 .link(.created, "GetJob", to: "jobs.get", parameters: ["id": "$response.body#/id"])
                 .link(.created, "CancelJob", to: "jobs.cancel", parameters: ["id": "$response.body#/id"])
+                .link(.created, "RetryJob", to: "jobs.retry", parameters: ["id": "$response.body#/id"])
                 .handle { input, context in try await enqueue(input.body, context) },
             Route.get("stats", id: "jobs.stats", "Counts of jobs by type and state")
                 .requires(.permission(Self.read))
@@ -196,6 +197,7 @@ struct JobsRoutes {
                 $0["maxAttempts"]?.range(1...100)
                 $0["uniqueKey"]?.length(1...200)
                 $0["uniqueKey"]?.description = "while a job of this type with this key waits or runs, enqueueing returns it instead"
+                $0.example = ["type": "jobs.noop", "payload": ["invoice": "inv-1"], "priority": 1]
             }
         }
     }
@@ -226,6 +228,7 @@ struct JobsRoutes {
                 // `cron` is a format of its own: clients (and fuzzers) learn it from the description.
                 $0["cron"]?.format = "cron"
                 $0["cron"]?.description = "five or six cron fields (an optional seconds field first), or a macro such as @hourly"
+                $0.example = ["name": "nightly-report", "cron": "0 3 * * *", "timeZone": "Europe/Bucharest", "type": "jobs.noop"]
                 $0["timeZone"] = Schema.oneOf(Set(TimeZone.knownTimeZoneIdentifiers + ["UTC"]).sorted()).described("an IANA time zone; default UTC")
             }
         }

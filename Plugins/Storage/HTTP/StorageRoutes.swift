@@ -30,6 +30,8 @@ struct StorageRoutes {
                 .responds(.created, ObjectDTO.self)
                 .link(.created, "GetObject", to: "storage.objects.get", parameters: ["path": "$response.body#/key"])
                 .link(.created, "DeleteObject", to: "storage.objects.delete", parameters: ["path": "$response.body#/key"])
+                .link(.created, "CopyObject", to: "storage.objects.copy", requestBody: ["from": "$response.body#/key"])
+                .link(.created, "PresignObject", to: "storage.presign", requestBody: ["key": "$response.body#/key"])
                 .problems(.badRequest, .conflict)
                 .handle { input, context in try await mapped { try await putRaw(input.request, context) } },
             Route.post("upload", id: "storage.upload", "Store the files of a multipart form")
@@ -244,6 +246,7 @@ struct StorageRoutes {
             .derived(from: Self.self) {
                 $0["keys"]?.items = StorageRoutes.key
                 $0["keys"]?.length(1...1000)
+                $0.example = ["keys": ["reports/2026.pdf", "reports/2025.pdf"]]
             }
         }
     }
@@ -264,6 +267,7 @@ struct StorageRoutes {
             .derived(from: Self.self) {
                 $0["from"] = StorageRoutes.key
                 $0["to"] = StorageRoutes.key
+                $0.example = ["from": "reports/2026.pdf", "to": "archive/2026.pdf"]
             }
         }
     }
@@ -286,6 +290,7 @@ struct StorageRoutes {
                 $0["method"]?.description = "default GET"
                 $0["expiresIn"]?.description = "seconds; default STORAGE_PRESIGN_EXPIRY, at most STORAGE_PRESIGN_MAX_EXPIRY"
                 $0["contentType"]?.description = "for PUT: the Content-Type the upload must send; default application/octet-stream"
+                $0.example = ["key": "reports/2026.pdf", "method": "PUT", "expiresIn": 300, "contentType": "application/pdf"]
             }
         }
     }

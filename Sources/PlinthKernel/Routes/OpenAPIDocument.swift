@@ -1,5 +1,7 @@
+import Crypto
 import Foundation
 import OpenAPIKit
+import Synchronization
 
 /// `/openapi.json`: an OpenAPI 3.1 document of every mounted route, built once at start-up
 /// from the declarations (``RouteOperation``) and checked with OpenAPIKit.
@@ -35,14 +37,21 @@ public struct OpenAPIDocument: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let text = try encoder.encode(json)
+        // Validation is a function of the text alone, and costs more than building it: a
+        // process that starts many kernels with the same plugins (tests) validates once.
+        let digest = Data(SHA256.hash(data: text))
+        if Self.validated.withLock({ $0.contains(digest) }) { return text }
         do {
             let document = try JSONDecoder().decode(OpenAPI.Document.self, from: text)
             try document.validate()
         } catch {
             throw KernelStartupError("the OpenAPI document of the mounted routes is not valid: \(error)")
         }
+        Self.validated.withLock { _ = $0.insert(digest) }
         return text
     }
+
+    private static let validated = Mutex<Set<Data>>([])
 
     /// The document before OpenAPIKit reads it.
     public var json: JSONValue {
@@ -117,7 +126,7 @@ public struct OpenAPIDocument: Sendable {
                 entry["links"] = .object(Dictionary(uniqueKeysWithValues: response.links.map { link in
                     var value: [String: JSONValue] = ["operationId": .string(link.operationID)]
                     if !link.parameters.isEmpty { value["parameters"] = .object(link.parameters.mapValues(JSONValue.string)) }
-                    if let body = link.requestBody { value["requestBody"] = .string(body) }
+                    if let body = link.requestBody { value["requestBody"] = body }
                     return (link.name, .object(value))
                 }))
             }

@@ -187,7 +187,7 @@ public struct Endpoint<Body: Sendable, Query: Sendable>: Sendable {
 
     /// An OpenAPI link from the `status` answer to operation `target`: `parameters` maps the
     /// target's parameter names to runtime expressions such as `$response.body#/id`.
-    public func link(_ status: HTTPResponse.Status, _ name: String, to target: String, parameters: [String: String] = [:], requestBody: String? = nil) -> Self {
+    public func link(_ status: HTTPResponse.Status, _ name: String, to target: String, parameters: [String: String] = [:], requestBody: JSONValue? = nil) -> Self {
         with { operation in
             guard let index = operation.responses.firstIndex(where: { $0.status == status.code }) else { return }
             operation.responses[index].links.append(.init(name: name, operationID: target, parameters: parameters, requestBody: requestBody))

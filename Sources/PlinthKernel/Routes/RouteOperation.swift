@@ -66,7 +66,8 @@ public struct ResponseSpec: Sendable {
         public var operationID: String
         /// Target parameter name → runtime expression.
         public var parameters: [String: String]
-        public var requestBody: String?
+        /// The target's body: a runtime expression, or JSON with expressions as string values.
+        public var requestBody: JSONValue?
     }
 
     public init(status: Int, description: String, contentType: String? = nil, schema: Schema? = nil) {
