@@ -12,7 +12,10 @@ final class InitStaging {
     let config: PluginConfig
     let logger: Logger
     var open = true
-    var routes: [(method: String, path: String, handler: CHandler)] = []
+    var routes: [DeclaredRoute] = []
+    /// The first registration refused for a reason init cannot excuse (an invalid schema): the
+    /// plugin does not load even if init ignores the error and returns PLINTH_OK.
+    var failure: String?
     var migrations: [Migration] = []
     var hooks: [CHook] = []
 

@@ -12,7 +12,7 @@ import PlinthKernel
 struct DylibPlugin: PluginLifecycle {
     let library: LoadedLibrary
     let state: PluginState
-    let routeList: [(method: String, path: String, handler: CHandler)]
+    let routeList: [DeclaredRoute]
     let migrationList: [Migration]
     let hooks: [CHook]
     let runtime: DylibRuntime
@@ -28,6 +28,9 @@ struct DylibPlugin: PluginLifecycle {
         }
         initialisingLogger.withLock { $0 = nil }
         staging.open = false
+        if let failure = staging.failure {
+            throw KernelStartupError("plugin \"\(library.name)\" (\(library.path)): \(failure)")
+        }
         guard status == PLINTH_OK else {
             throw KernelStartupError("plugin \"\(library.name)\" (\(library.path)) failed during initialization: \(errorBox.text ?? "init returned \(status.rawValue) and gave no message")")
         }
@@ -43,14 +46,25 @@ struct DylibPlugin: PluginLifecycle {
     func mount(_ routes: PluginRoutes, context: PluginContext) throws {
         for route in routeList {
             let method = HTTPRequest.Method(route.method)!
-            var endpoint = Route.on(method, route.path, id: Self.operationID(plugin: routes.plugin, method: route.method, path: route.path),
-                                    "\(route.method) \(route.path), served by a shared object")
-                .requires(.public)
-                .responds(.ok, schema: .any, "the handler's answer")
-            if ![.get, .head, .delete].contains(method) { endpoint = endpoint.rawBody("application/json", schema: .any, required: false) }
-            do {
-                try routes.add(endpoint.handle { input, context in try await handle(route.handler, input.request, context) })
-            } catch let error as KernelStartupError {
+            let id = route.operationID ?? Self.operationID(plugin: routes.plugin, method: route.method, path: route.path)
+            var endpoint = Route.on(method, route.path, id: id, route.summary ?? "\(route.method) \(route.path), served by a shared object")
+                .requires(route.routePolicy)
+            for (status, schema) in route.responses.isEmpty ? [(200, Schema.any)] : route.responses {
+                let code = HTTPResponse.Status(code: status)
+                endpoint = schema.map { endpoint.responds(code, schema: $0) } ?? endpoint.responds(code)
+            }
+            let handler = route.handler
+            let mounted: Route
+            if let schema = route.requestSchema {
+                // Checked by the kernel before the plugin sees it (422 with pointers).
+                mounted = endpoint.jsonBody(schema).handle { input, context in
+                    try await handle(handler, input.request, context, body: input.body.map { Array(buffer: $0) } ?? [])
+                }
+            } else {
+                if ![.get, .head, .delete].contains(method) { endpoint = endpoint.rawBody("application/json", schema: .any, required: false) }
+                mounted = endpoint.handle { input, context in try await handle(handler, input.request, context) }
+            }
+            do { try routes.add(mounted) } catch let error as KernelStartupError {
                 throw KernelStartupError("plugin \"\(library.name)\" (\(library.path)): \(error.message)")
             }
         }
@@ -62,10 +76,12 @@ struct DylibPlugin: PluginLifecycle {
         return ([plugin, method.lowercased()] + words).joined(separator: ".")
     }
 
-    func handle(_ handler: CHandler, _ request: Request, _ context: PlinthRequestContext) async throws -> Response {
+    /// Calls the plugin's handler; `body` is the request's, already read (and checked) by the kernel.
+    func handle(_ handler: CHandler, _ request: Request, _ context: PlinthRequestContext, body read: [UInt8]? = nil) async throws -> Response {
         // A GET or HEAD without a declared body has none to read.
         let hasBody = !([.get, .head].contains(request.method) && request.headers[.contentLength] == nil && request.headers[.transferEncoding] == nil)
-        let body = hasBody ? Array(buffer: try await request.body.collect(upTo: context.maxUploadSize)) : []
+        let body: [UInt8]
+        if let read { body = read } else { body = hasBody ? Array(buffer: try await request.body.collect(upTo: context.maxUploadSize)) : [] }
         let inline = runtime.inlineHandlers
         let call = CallContext(runtime: runtime, tenant: context.tenantID, logger: context.logger, inline: inline)
         let builder = ResponseBuilder()

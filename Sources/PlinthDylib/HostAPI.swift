@@ -40,7 +40,8 @@ enum HostAPI {
                 guard let view = RowView.from(row), index < view.names.count else { return plinth_bytes(ptr: nil, len: 0) }
                 return view.names[index]
             },
-            emit_event: { call, name, payload, error in HostAPI.emitEvent(call, name, payload, error) }
+            emit_event: { call, name, payload, error in HostAPI.emitEvent(call, name, payload, error) },
+            register_route_spec: { ctx, spec, handler, error in HostAPI.registerRouteSpec(ctx, spec, handler, error) }
         ))
         return UnsafePointer(table)
     }()
@@ -76,8 +77,21 @@ enum HostAPI {
         guard let handler else { return fail(error, "route \(verb) \(path.string) has no handler") }
         let route = path.string.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         guard !route.contains("//"), route.allSatisfy({ !$0.isWhitespace }) else { return fail(error, "route path '\(path.string)' is malformed") }
-        staging.routes.append((verb, route, CHandler(function: handler)))
+        staging.routes.append(DeclaredRoute(method: verb, path: route, handler: CHandler(function: handler)))
         return PLINTH_OK
+    }
+
+    static func registerRouteSpec(_ ctx: OpaquePointer?, _ spec: UnsafePointer<plinth_route_spec>?, _ handler: plinth_handler_fn?, _ errorBox: OpaquePointer?) -> plinth_status {
+        guard let staging = InitStaging.from(ctx), staging.open else { return fail(errorBox, "routes can be registered only inside init") }
+        guard let spec else { return fail(errorBox, "register_route_spec needs a spec") }
+        guard let handler else { return fail(errorBox, "route \(spec.pointee.method.string) \(spec.pointee.path.string) has no handler") }
+        do {
+            staging.routes.append(try DeclaredRoute.read(spec, handler: CHandler(function: handler), plugin: staging.name))
+            return PLINTH_OK
+        } catch {
+            staging.failure = staging.failure ?? error.description
+            return fail(errorBox, error.description)
+        }
     }
 
     static func registerMigration(_ ctx: OpaquePointer?, _ name: plinth_bytes, _ sqlite: plinth_bytes, _ postgres: plinth_bytes, _ error: OpaquePointer?) -> plinth_status {

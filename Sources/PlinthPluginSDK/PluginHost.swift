@@ -28,8 +28,27 @@ public final class PluginHost {
     }
 
     /// A route: `path` relative to `/api/<name>/`, with `:param` segments or a final `**`.
-    public func route(_ method: String, _ path: String, _ handler: @escaping (PluginRequest) throws -> PluginResponse) {
-        let status = method.withBytes { m in path.withBytes { p in api.pointee.register_route(context, m, p, PluginExport.handlerTrampoline, error) } }
+    ///
+    /// What `/openapi.json` says about it (ABI 1.1; on an older host only the route is
+    /// registered): `summary`; `policy` (`"public"`, the default, `"signed-in"` or a permission
+    /// name), checked before the handler; `requestSchema`, JSON Schema text the host checks the
+    /// body against (422 before the handler); `responses`, a JSON object from status code to the
+    /// JSON Schema of that answer's body, or `null` for a body that is not JSON.
+    public func route(_ method: String, _ path: String, summary: String = "", policy: String = "", requestSchema: String = "",
+                      responses: String = "", operationID: String = "", _ handler: @escaping (PluginRequest) throws -> PluginResponse) {
+        let status: plinth_status
+        if Int(api.pointee.struct_size) >= MemoryLayout<plinth_host_api>.offset(of: \.register_route_spec)! + MemoryLayout<UnsafeRawPointer>.size,
+           let register = api.pointee.register_route_spec {
+            status = method.withBytes { m in path.withBytes { p in operationID.withBytes { o in summary.withBytes { s in policy.withBytes { r in
+                requestSchema.withBytes { q in responses.withBytes { a in
+                    var spec = plinth_route_spec(struct_size: UInt32(MemoryLayout<plinth_route_spec>.size), method: m, path: p,
+                                                 operation_id: o, summary: s, policy: r, request_schema: q, responses: a)
+                    return register(context, &spec, PluginExport.handlerTrampoline, error)
+                } }
+            } } } } }
+        } else {
+            status = method.withBytes { m in path.withBytes { p in api.pointee.register_route(context, m, p, PluginExport.handlerTrampoline, error) } }
+        }
         if status != PLINTH_OK { refused = true }
         routes.append(PluginRoute(method: method.uppercased(), pattern: path.split(separator: "/").map(String.init), handler: handler))
     }

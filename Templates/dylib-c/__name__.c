@@ -49,7 +49,18 @@ static plinth_status init(const plinth_host_api *api, plinth_host_ctx *ctx, void
     host = api;
     const char *sql = "CREATE TABLE __name___visits (name TEXT NOT NULL)";
     if (api->register_migration(ctx, plinth_str("001_visits"), plinth_str(sql), plinth_str(sql), error) != PLINTH_OK) return PLINTH_ERR;
-    if (api->register_route(ctx, plinth_str("GET"), plinth_str("greet/:name"), greet, error) != PLINTH_OK) return PLINTH_ERR;
+    /* The route with what /openapi.json says about it (ABI 1.1). request_schema, when set, is
+     * JSON Schema the host checks a JSON body against before greet runs (422 otherwise). */
+    plinth_route_spec greet_spec = {
+        .struct_size = sizeof(plinth_route_spec),
+        .method = plinth_str("GET"),
+        .path = plinth_str("greet/:name"),
+        .operation_id = plinth_str("__name__.greet"),
+        .summary = plinth_str("Greets a name and counts its visits"),
+        .policy = plinth_str("public"),
+        .responses = plinth_str("{\"200\": null}"),
+    };
+    if (api->register_route_spec(ctx, &greet_spec, greet, error) != PLINTH_OK) return PLINTH_ERR;
     return api->register_hook(ctx, PLINTH_HOOK_BOOT, boot, error);
 }
 

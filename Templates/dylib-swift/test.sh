@@ -21,4 +21,5 @@ second=$(curl -sS "$url/api/__name__/greet/ann")
 [ "$first" = "hello ann (visit 1)" ] || { echo "unexpected: $first"; exit 1; }
 [ "$second" = "hello ann (visit 2)" ] || { echo "unexpected: $second"; exit 1; }
 grep -q "__name__ booted" "$work/log" || { echo "no boot line"; cat "$work/log"; exit 1; }
+curl -sS "$url/openapi.json" | grep -q '"operationId":"__name__.greet"' || { echo "/openapi.json does not list __name__.greet"; exit 1; }
 echo "__name__: ok"

@@ -49,12 +49,12 @@ import Testing
 
     @Test func abiMajorMismatch() async throws {
         try await Self.expectRefused({ try await Dylib.fixture($0, "major.so", ["FAULT_MAJOR"]) },
-                                     ["ABI version mismatch: host provides 1.0, plugin built for 2.0", "rebuild the plugin"], file: "major.so")
+                                     ["ABI version mismatch: host provides 1.1, plugin built for 2.1", "rebuild the plugin"], file: "major.so")
     }
 
     @Test func pluginMinorNewerThanHost() async throws {
         try await Self.expectRefused({ try await Dylib.fixture($0, "minor.so", ["FAULT_MINOR"]) },
-                                     ["needs ABI 1.7, this Plinth provides 1.0", "upgrade Plinth"], file: "minor.so")
+                                     ["needs ABI 1.8, this Plinth provides 1.1", "upgrade Plinth"], file: "minor.so")
     }
 
     @Test func initFailsWithThePluginsOwnMessage() async throws {

@@ -4,7 +4,8 @@
  *   cc -shared -fPIC -I Sources/CPlinthABI/include Plugins/Examples/GreeterC/greeter.c -o plugins.d/greeter_c.so
  *
  * GET /api/greeter_c/greet/:name answers "hello <name> (visit N)", counting visits per name
- * in its own table; a boot hook records each start.
+ * in its own table; a boot hook records each start. The route is registered with its
+ * declaration (ABI 1.1), so /openapi.json lists it as greeter_c.greet.
  */
 #include "plinth_plugin.h"
 
@@ -68,7 +69,17 @@ static plinth_status init(const plinth_host_api *api, plinth_host_ctx *ctx, void
     (void)state;
     host = api;
     if (api->register_migration(ctx, plinth_str("001_tables"), plinth_str(create_tables), plinth_str(create_tables), error) != PLINTH_OK) return PLINTH_ERR;
-    if (api->register_route(ctx, plinth_str("GET"), plinth_str("greet/:name"), greet, error) != PLINTH_OK) return PLINTH_ERR;
+    /* ABI 1.1: the route with what /openapi.json says about it; the answer is text, not JSON. */
+    plinth_route_spec greet_spec = {
+        .struct_size = sizeof(plinth_route_spec),
+        .method = plinth_str("GET"),
+        .path = plinth_str("greet/:name"),
+        .operation_id = plinth_str("greeter_c.greet"),
+        .summary = plinth_str("Greets a name and counts its visits"),
+        .policy = plinth_str("public"),
+        .responses = plinth_str("{\"200\": null}"),
+    };
+    if (api->register_route_spec(ctx, &greet_spec, greet, error) != PLINTH_OK) return PLINTH_ERR;
     if (api->register_hook(ctx, PLINTH_HOOK_BOOT, boot, error) != PLINTH_OK) return PLINTH_ERR;
     return PLINTH_OK;
 }

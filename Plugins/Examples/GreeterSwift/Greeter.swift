@@ -18,7 +18,7 @@ final class Greeter: PlinthPlugin {
         let tables = "CREATE TABLE greeter_swift_visits (name TEXT NOT NULL); CREATE TABLE greeter_swift_boots (booted_at TEXT NOT NULL)"
         host.migration("001_tables", sqlite: tables, postgres: tables)
         let salutation = self.salutation
-        host.route("GET", "greet/:name") { request in
+        host.route("GET", "greet/:name", summary: "Greets a name and counts its visits", responses: #"{"200": null}"#) { request in
             let name = request.parameters["name"] ?? ""
             try request.call.query("INSERT INTO greeter_swift_visits (name) VALUES ($1)", [.text(name)])
             let rows = try request.call.query("SELECT COUNT(*) AS visits FROM greeter_swift_visits WHERE name = $1", [.text(name)])

@@ -1,5 +1,5 @@
 /*
- * plinth_plugin.h: the C ABI of Plinth shared-object plugins, version 1.0.
+ * plinth_plugin.h: the C ABI of Plinth shared-object plugins, version 1.1.
  *
  * A plugin is a shared object (`.so`) that exports ONE symbol:
  *
@@ -37,6 +37,10 @@
  * host refuses a plugin of another major version. PLINTH_ABI_MINOR grows when functions are
  * APPENDED to plinth_host_api; a plugin built against minor N runs on hosts with minor >= N.
  * A plugin that wants to use a function added later must check host->struct_size first.
+ *
+ * 1.1 added register_route_spec: a route with what /openapi.json says about it (a summary, the
+ * caller it admits, JSON Schemas of its body and answers), whose body the host checks before
+ * the handler runs. A 1.0 plugin loads and serves unchanged.
  */
 #ifndef PLINTH_PLUGIN_H
 #define PLINTH_PLUGIN_H
@@ -51,7 +55,7 @@ extern "C" {
 /** 'PLNT': the first field of every descriptor. */
 #define PLINTH_PLUGIN_MAGIC 0x504C4E54u
 #define PLINTH_ABI_MAJOR 1
-#define PLINTH_ABI_MINOR 0
+#define PLINTH_ABI_MINOR 1
 
 /** A byte string: pointer and length, not NUL-terminated. Ownership: see the memory rules. */
 typedef struct plinth_bytes {
@@ -147,6 +151,38 @@ typedef struct plinth_param {
     double real;         /* for PLINTH_REAL */
 } plinth_param;
 
+/**
+ * ABI 1.1: a route as register_route_spec registers it. Zero-initialise it, set struct_size to
+ * sizeof(plinth_route_spec), and fill what you state; empty bytes mean "not stated". The host
+ * copies every byte during the call.
+ */
+typedef struct plinth_route_spec {
+    /** sizeof(plinth_route_spec) as the plugin was compiled; fields are only appended. */
+    uint32_t struct_size;
+    /** "GET", "POST", ...; required. */
+    plinth_bytes method;
+    /** As for register_route: relative to /api/<name>/, ":param" segments or a final "**". */
+    plinth_bytes path;
+    /** Unique on the server and stable ("greeter_c.greetings.create"); it must start with the
+     *  plugin's name and a '.'. Empty: the name, the method and the path's words. */
+    plinth_bytes operation_id;
+    /** One line for the document. Empty: "<METHOD> <path>, served by a shared object". */
+    plinth_bytes summary;
+    /** Who may call it, checked before the body is read: empty or "public" (anyone; the handler
+     *  decides), "signed-in" (401 without credentials), or a permission name, which the caller
+     *  must hold in its tenant (401/403; without an auth plugin the gateway's X-Tenant-ID is
+     *  trusted). */
+    plinth_bytes policy;
+    /** JSON Schema (2020-12, as OpenAPI 3.1 uses it) of the JSON request body. When set, a body
+     *  that is not JSON gets 415 or 400, one that breaks the schema 422 with JSON pointers, and
+     *  the handler is not called. Empty: the body reaches the handler unchecked. */
+    plinth_bytes request_schema;
+    /** A JSON object from status code to the JSON Schema of that answer's JSON body, or null
+     *  for an answer whose body is not JSON: {"200": {"type": "object", ...}, "404": null}.
+     *  Empty: {"200": {}} (any answer). */
+    plinth_bytes responses;
+} plinth_route_spec;
+
 /** Route handler. Must set a status with host->response_status; a handler that sets none
  *  answers 500 "handler set no status". Return PLINTH_ERR (with set_error) to answer 500 with
  *  the message logged, not shown. Called on a host worker thread. */
@@ -225,6 +261,15 @@ typedef struct plinth_host_api {
     /** Publishes an event on the kernel's event bus. `name` must start with "<plugin name>.";
      *  `payload_json` must be a JSON object. The host copies both. */
     plinth_status (*emit_event)(plinth_call *call, plinth_bytes name, plinth_bytes payload_json, plinth_error *error);
+
+    /* ABI 1.1 (check host->struct_size >= offsetof(plinth_host_api, register_route_spec) +
+     * sizeof(void *) before calling it on an older host; register_route still works). */
+
+    /** A route with its declaration (see plinth_route_spec). Only inside init. A schema that is
+     *  not valid JSON Schema, or a policy or operation id that cannot be, is refused with
+     *  PLINTH_ERR and the reason in `error`, and the plugin does not load even if init goes on. */
+    plinth_status (*register_route_spec)(plinth_host_ctx *ctx, const plinth_route_spec *spec, plinth_handler_fn handler,
+                                         plinth_error *error);
 } plinth_host_api;
 
 /**

@@ -127,6 +127,17 @@ public struct Endpoint<Body: Sendable, Query: Sendable>: Sendable {
         }, readQuery: readQuery)
     }
 
+    /// A JSON body checked against `schema` (given as a value: the escape hatch for bodies with no
+    /// Swift type, such as a shared object's), handed to the handler as the bytes sent; `nil`
+    /// when it is empty and not `required`.
+    public func jsonBody(_ schema: Schema, required: Bool = true) -> Endpoint<ByteBuffer?, Query> {
+        var operation = operation
+        operation.body = RequestBodySpec(contentType: "application/json", schema: schema, required: required, decoded: true)
+        return Endpoint<ByteBuffer?, Query>(operation: operation, readBody: { request, context in
+            try await RouteDecoding.json(schema: schema, request: request, context: context, required: required)
+        }, readQuery: readQuery)
+    }
+
     /// A body the handler streams itself from `input.request.body` (uploads).
     public func rawBody(_ contentType: String = "application/octet-stream", schema: Schema = .binary, required: Bool = true) -> Self {
         with { $0.body = RequestBodySpec(contentType: contentType, schema: schema, required: required, decoded: false) }

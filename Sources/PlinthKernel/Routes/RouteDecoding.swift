@@ -29,6 +29,16 @@ enum RouteDecoding {
     /// Reads, checks and decodes a JSON body. Returns `nil` only for an empty body when it is
     /// not required.
     static func body<T: Decodable>(_ type: T.Type, schema: Schema, request: Request, context: PlinthRequestContext, required: Bool = true) async throws -> T? {
+        guard let buffer = try await json(schema: schema, request: request, context: context, required: required) else { return nil }
+        do { return try decoder.decode(T.self, from: Data(buffer.readableBytesView)) } catch let error as DecodingError {
+            throw Problem.validation([error.fieldError])
+        }
+    }
+
+    /// Reads a JSON body and checks it against `schema`: 415 unless sent as JSON, 400 unless it
+    /// parses, 422 listing what breaks the schema. Returns the bytes as sent, or `nil` for an
+    /// empty body that is not required.
+    static func json(schema: Schema, request: Request, context: PlinthRequestContext, required: Bool) async throws -> ByteBuffer? {
         let contentType = request.headers[.contentType]
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         if buffer.readableBytes == 0 {
@@ -39,16 +49,13 @@ enum RouteDecoding {
             throw Problem(.unsupportedMediaType, type: "unsupported-media-type",
                           detail: "send the body as JSON with 'Content-Type: application/json' (got \(contentType.map { "'\($0)'" } ?? "no Content-Type"))")
         }
-        let data = Data(buffer.readableBytesView)
         let value: JSONValue
-        do { value = try JSONValue.parse(data) } catch {
+        do { value = try JSONValue.parse(Data(buffer.readableBytesView)) } catch {
             throw Problem(.badRequest, type: "invalid-json", detail: "the body is not valid JSON")
         }
         let errors = schema.validate(value)
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        do { return try decoder.decode(T.self, from: data) } catch let error as DecodingError {
-            throw Problem.validation([error.fieldError])
-        }
+        return buffer
     }
 
     /// Reads the query parameters `schema` lists into `T`. Values are coerced to the

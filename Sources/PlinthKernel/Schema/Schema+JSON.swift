@@ -1,3 +1,6 @@
+import Foundation
+import OpenAPIKit
+
 /// A schema as JSON Schema text, and back: the form `/openapi.json` carries and shared-object
 /// plugins declare their bodies in.
 extension Schema {
@@ -122,6 +125,22 @@ extension Schema {
         if case .array(let examples)? = take("examples") { example = examples.first }
         if let single = take("example") { example = single }
         extra = object
+    }
+}
+
+extension Schema {
+    /// Reads JSON Schema text, such as a shared-object plugin declares.
+    /// - Throws: ``SchemaError`` when the text is not JSON, not a schema the kernel can check
+    ///   (``init(json:at:)``), or not one OpenAPIKit accepts as a JSON Schema.
+    public static func parse(_ text: String) throws -> Schema {
+        let data = Data(text.utf8)
+        let json: JSONValue
+        do { json = try JSONValue.parse(data) } catch { throw SchemaError(path: "#", detail: "is not JSON") }
+        let schema = try Schema(json: json)
+        do { _ = try JSONDecoder().decode(JSONSchema.self, from: data) } catch {
+            throw SchemaError(path: "#", detail: "is not a JSON Schema: \(error)")
+        }
+        return schema
     }
 }
 

@@ -9,7 +9,8 @@ final class __Name__: PlinthPlugin {
     init(host: PluginHost) throws {
         let table = "CREATE TABLE __name___visits (name TEXT NOT NULL)"
         host.migration("001_visits", sqlite: table, postgres: table)
-        host.route("GET", "greet/:name") { request in
+        // summary, policy, requestSchema and responses are what /openapi.json says about it.
+        host.route("GET", "greet/:name", summary: "Greets a name and counts its visits", operationID: "__name__.greet", responses: #"{"200": null}"#) { request in
             let name = request.parameters["name"] ?? ""
             try request.call.query("INSERT INTO __name___visits (name) VALUES ($1)", [.text(name)])
             let rows = try request.call.query("SELECT COUNT(*) AS visits FROM __name___visits WHERE name = $1", [.text(name)])
