@@ -47,6 +47,7 @@ public struct AuthPlugin: SaaSPlugin {
         try context.provide((any RequestAuthenticator).self, AuthAuthenticator(service: service))
         try context.declarePermission(TenantRoutes.readMembers, "see a tenant's members and their roles", roles: ["owner", "admin", "member"])
         try context.declarePermission(TenantRoutes.manageMembers, "add and remove members and change their roles", roles: ["owner", "admin"])
+        try context.declarePermission(TenantRoutes.delete, "delete the tenant", roles: ["owner"])
     }
 
     public func mount(_ routes: PluginRoutes, context: PluginContext) throws {

@@ -5,6 +5,7 @@ import NIOPosix
 import PlinthKernel
 import PlinthTesting
 import SQLKit
+import Synchronization
 import Testing
 
 /// Attacks on sign-in that once got through: parallel guesses past the lockout, credentials that
@@ -60,12 +61,19 @@ import Testing
     }
 
     @Test func passwordHashingDoesNotWaitBehindBlockingFileWork() async throws {
-        // Fill NIO's shared blocking pool, where file I/O runs, as four storage listings did.
-        let blockers = (0..<8).map { _ in Task { try await NIOThreadPool.singleton.runIfActive { Thread.sleep(forTimeInterval: 2) } } }
-        try await Task.sleep(for: .milliseconds(100))
-        let started = ContinuousClock.now
+        // Fill NIO's shared blocking pool, where file I/O runs, as four storage listings did. The
+        // hash must be done while every blocker still sleeps: it did not queue behind them.
+        final class Finished: Sendable { let count = Atomic<Int>(0) }
+        let finished = Finished()
+        let blockers = (0..<8).map { _ in
+            Task {
+                try await NIOThreadPool.singleton.runIfActive { Thread.sleep(forTimeInterval: 4) }
+                finished.count.add(1, ordering: .relaxed)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
         _ = try await PasswordHasher(rounds: 4).hash("a password")
-        #expect(ContinuousClock.now - started < .seconds(1.5))
+        #expect(finished.count.load(ordering: .relaxed) == 0, "the hash waited for blocking file work")
         for blocker in blockers { try await blocker.value }
     }
 

@@ -7,6 +7,35 @@ import Testing
 /// Tenants, memberships, roles and permissions through the API.
 @Suite struct TenantTests {
     @Test(arguments: TestBackend.all)
+    func membersSeeATenantAndOnlyOwnersDeleteIt(backend: TestBackend) async throws {
+        try await AuthHarness.run(backend: backend) { client, kernel in
+            let ann = try await client.signUp("ann@example.com")
+            let bob = try await client.signUp("bob@example.com")
+            let acme = try await client.tenant("Acme", owner: ann)
+            try await client.addMember(bob, "bob@example.com", role: "admin", to: acme, by: ann)
+            let seen = try await client.get("/api/tenants/\(acme)", headers: bob.bearer)
+            #expect(seen.status == 200)
+            #expect((seen.string("tenant"), seen.string("name"), seen.string("role")) == (acme, "Acme", "admin"))
+            let key = try await client.post("/api/auth/api-keys", ["name": "ci", "tenant": acme], headers: ann.bearer)
+            #expect(key.status == 201)
+            let apiKey = ["x-api-key": try #require(key.string("key"))]
+            #expect(try await client.get("/api/tenants/\(acme)", headers: apiKey).status == 200)
+
+            // An admin is not an owner.
+            #expect(try await client.call(.delete, "/api/tenants/\(acme)", headers: bob.bearer).status == 403)
+            #expect(try await client.call(.delete, "/api/tenants/\(acme)", headers: ann.bearer).status == 204)
+            for caller in [ann.bearer, bob.bearer] {
+                #expect(try await client.get("/api/tenants/\(acme)", headers: caller).status == 403)
+            }
+            let listed = try await client.get("/api/tenants", headers: ann.bearer)
+            #expect((listed.json["items"] as? [Any])?.isEmpty == true)
+            // A key bound to the tenant goes with it.
+            #expect(try await client.get("/api/auth/me", headers: apiKey).status == 401)
+            #expect(try await kernel.audit.recent(action: "auth.tenant.deleted").map(\.tenant) == [acme])
+        }
+    }
+
+    @Test(arguments: TestBackend.all)
     func ownersAndAdminsManageMembersAndMembersOnlyRead(backend: TestBackend) async throws {
         try await AuthHarness.run(backend: backend) { client, kernel in
             let ann = try await client.signUp("ann@example.com")

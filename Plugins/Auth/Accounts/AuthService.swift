@@ -244,6 +244,12 @@ public struct UserSignedIn: KernelEvent {
 }
 
 /// Published when an account is created.
+/// A tenant was deleted: plugins that keep data per tenant remove theirs.
+public struct TenantDeleted: KernelEvent {
+    public static let name = "auth.tenant.deleted"
+    public let tenantID: String
+}
+
 public struct UserCreated: KernelEvent {
     public static let name = "auth.user.created"
     public let userID: String

@@ -7,6 +7,7 @@ struct TenantRoutes {
     let service: AuthService
 
     static let readMembers = "tenants.members.read"
+    static let delete = "tenants.delete"
     static let manageMembers = "tenants.members.manage"
 
     struct CreateBody: Decodable, Sendable, SchemaDescribing {
@@ -41,11 +42,14 @@ struct TenantRoutes {
 
     var routes: [Route] {
         let (read, manage) = (RoutePolicy.member(Self.readMembers, service: service), RoutePolicy.member(Self.manageMembers, service: service))
+        let owner = RoutePolicy.member(Self.delete, service: service)
         return [
             Route.post("tenants", id: "tenants.create", "Create a tenant; I become its owner")
                 .requires(.account)
                 .body(CreateBody.self)
                 .responds(.created, Tenants.Membership.self)
+                .link(.created, "GetTenant", to: "tenants.get", parameters: ["tenant": "$response.body#/tenant"])
+                .link(.created, "DeleteTenant", to: "tenants.delete", parameters: ["tenant": "$response.body#/tenant"])
                 .link(.created, "ListMembers", to: "tenants.members.list", parameters: ["tenant": "$response.body#/tenant"])
                 .link(.created, "InviteMember", to: "tenants.members.invite", parameters: ["tenant": "$response.body#/tenant"])
                 .handle { input, context in try await create(input.body, context) },
@@ -56,6 +60,26 @@ struct TenantRoutes {
                     let identity = try context.requireIdentity()
                     let items = try await service.tenants.memberships(of: identity.subject).filter { identity.mayActIn($0.tenant) }
                     return try AuthJSON.response(.ok, Memberships(items: items))
+                },
+            Route.get("tenants/{tenant}", id: "tenants.get", "A tenant I belong to, with my role in it")
+                .requires(read)
+                .responds(.ok, Tenants.Membership.self)
+                .handle { _, context in
+                    let tenant = context.tenantID!
+                    guard let name = try await service.tenants.name(of: tenant) else { throw Problem(.notFound, detail: "no such tenant") }
+                    return try AuthJSON.response(.ok, Tenants.Membership(tenant: tenant, name: name, role: context.identity?.role ?? "member"))
+                },
+            Route.delete("tenants/{tenant}", id: "tenants.delete", "Delete a tenant")
+                .describe("Owners only. Memberships, invitations and API keys bound to the tenant go with it; `auth.tenant.deleted` is published so that other plugins can remove the tenant's data.")
+                .requires(owner)
+                .responds(.noContent)
+                .problems(.notFound)
+                .handle { _, context in
+                    let tenant = context.tenantID!
+                    guard try await service.tenants.delete(tenant) else { throw Problem(.notFound, detail: "no such tenant") }
+                    try await service.context.audit("auth.tenant.deleted", actor: context.identity?.subject, tenant: tenant, requestID: context.requestID)
+                    try await service.context.publish(TenantDeleted(tenantID: tenant))
+                    return AuthJSON.empty()
                 },
             Route.get("tenants/{tenant}/members", id: "tenants.members.list", "A tenant's members")
                 .requires(read)

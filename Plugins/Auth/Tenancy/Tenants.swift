@@ -43,6 +43,23 @@ struct Tenants: Sendable {
         return Membership(tenant: id, name: name, role: "owner")
     }
 
+    /// Deletes `tenant`: its memberships and invitations go with it (foreign keys), and API keys
+    /// bound to it are revoked. - Returns: whether it existed.
+    func delete(_ tenant: String) async throws -> Bool {
+        try await database.tenantTransaction(tenant: tenant) { sql in
+            guard try await sql.raw("SELECT id FROM auth_tenants WHERE id = \(bind: tenant)").first() != nil else { return false }
+            try await sql.raw("DELETE FROM auth_api_keys WHERE tenant_id = \(bind: tenant)").run()
+            try await sql.raw("DELETE FROM auth_memberships WHERE tenant_id = \(bind: tenant)").run()
+            try await sql.raw("DELETE FROM auth_tenants WHERE id = \(bind: tenant)").run()
+            return true
+        }
+    }
+
+    /// `tenant`'s name, if it exists.
+    func name(of tenant: String) async throws -> String? {
+        try await database.sql.raw("SELECT name FROM auth_tenants WHERE id = \(bind: tenant)").first()?.decode(column: "name", as: String.self)
+    }
+
     /// `user`'s role in `tenant`, or `nil` when not a member.
     func role(of user: String, in tenant: String) async throws -> String? {
         try await database.tenantTransaction(tenant: tenant) { sql in

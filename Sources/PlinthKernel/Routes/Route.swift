@@ -174,6 +174,8 @@ public struct Endpoint<Body: Sendable, Query: Sendable>: Sendable {
             responds(status, schema: Self.event, contentType: "text/event-stream", description ?? "a stream of Server-Sent Events")
         case .bytes(let contentType):
             responds(status, schema: .binary, contentType: contentType, description ?? "the bytes")
+        case .webSocket:
+            with { $0.responses.append(ResponseSpec(status: 101, description: description ?? "switches to a WebSocket")) }
         }
     }
 
@@ -236,6 +238,8 @@ public struct Endpoint<Body: Sendable, Query: Sendable>: Sendable {
 public enum RouteStream: Sendable {
     case serverSentEvents
     case bytes(contentType: String)
+    /// Upgrades to a WebSocket (101).
+    case webSocket
 }
 
 enum RoutePath {

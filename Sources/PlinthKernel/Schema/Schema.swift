@@ -157,6 +157,16 @@ public struct Schema: Sendable, Equatable {
         (minimum, maximum) = (range.lowerBound, range.upperBound)
     }
 
+    /// A copy that ignores members it does not declare, at every level (the derived default
+    /// refuses them): for bodies that newer clients may send more in.
+    public func allowingUnknownMembers() -> Schema {
+        var copy = self
+        if copy.type == .object && copy.values == nil { copy.additionalProperties = nil }
+        copy.properties = copy.properties.map { Property($0.name, $0.schema.allowingUnknownMembers(), required: $0.required) }
+        copy.items = copy.items?.allowingUnknownMembers()
+        return copy
+    }
+
     /// Names the setting that sets this value's bounds (`x-setting`): 422 answers name it.
     public mutating func boundedBy(setting name: String) {
         extra["x-setting"] = .string(name)
