@@ -70,11 +70,23 @@ public final class RouteTable: Sendable {
         return owner
     }
 
-    /// Methods with a route matching `path`, for 405 responses.
+    /// Methods with a route matching `path`, for 405 responses. As in the router, a literal
+    /// segment wins over a parameter there (`/tenants/invitations` is not `/tenants/{tenant}`):
+    /// only the most specific patterns that match count.
     func allowedMethods(path: String) -> [String] {
         let segments = Self.segments(path)
-        let methods = routes.withLock { routes in routes.filter { Self.matches(pattern: Self.segments($0.path), segments) }.map(\.method) }
-        return Array(Set(methods)).sorted()
+        let matched = routes.withLock { routes in routes.filter { Self.matches(pattern: Self.segments($0.path), segments) } }
+        let ranked = matched.map { (method: $0.method, rank: Self.specificity(Self.segments($0.path))) }
+        guard let best = ranked.map(\.rank).max(by: { $0.lexicographicallyPrecedes($1) }) else { return [] }
+        return Array(Set(ranked.filter { $0.rank == best }.map(\.method))).sorted()
+    }
+
+    /// Per segment: 2 for a literal, 1 for a parameter, 0 for a wildcard.
+    static func specificity(_ pattern: [Substring]) -> [Int] {
+        pattern.map { part in
+            if part == "**" || part == "*" { return 0 }
+            return part.hasPrefix(":") || (part.hasPrefix("{") && part.hasSuffix("}")) ? 1 : 2
+        }
     }
 
     static func segments(_ path: String) -> [Substring] {

@@ -162,6 +162,32 @@ import Testing
         }
     }
 
+    struct Shapes: SaaSPlugin {
+        static let manifest = PluginManifest(id: "shapes", name: "S", version: "1.0.0")
+        init(context: PluginContext) throws {}
+        func mount(_ routes: PluginRoutes, context: PluginContext) throws {
+            try routes.add([
+                Route.get("items/special", id: "shapes.special", "A literal path").handle { _, _ in "special" },
+                Route.delete("items/{id}", id: "shapes.delete", "A parameter at the same place").handle { _, _ in HTTPResponse.Status.noContent },
+            ], policy: .public)
+        }
+    }
+
+    @Test func aMethodNotAllowedNamesTheMethodsOfTheRouteTheRouterWouldPick() async throws {
+        try await TestKernel.run(plugins: [PluginEntry(Shapes.self)], backend: .sqlite) { kernel in
+            try await kernel.test { client in
+                // The literal `special` wins over `{id}`, so DELETE is not offered for it.
+                try await client.execute(uri: "/shapes/items/special", method: .patch) { response async throws in
+                    #expect(response.status == .methodNotAllowed)
+                    #expect(response.headers[.allow] == "GET")
+                }
+                try await client.execute(uri: "/shapes/items/7", method: .patch) { response async throws in
+                    #expect(response.headers[.allow] == "DELETE")
+                }
+            }
+        }
+    }
+
     struct Unguarded: SaaSPlugin {
         static let manifest = PluginManifest(id: "unguarded", name: "U", version: "1.0.0")
         init(context: PluginContext) throws {}
