@@ -29,6 +29,47 @@ final class InitStaging {
     static func from(_ pointer: OpaquePointer?) -> InitStaging? {
         pointer.map { Unmanaged<InitStaging>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
     }
+
+    /// Settings stay readable through the init context for the life of the process (the header
+    /// promises it); they are looked up by the pointer's address, never by dereferencing it, so
+    /// a stale or foreign pointer gets PLINTH_ERR instead of a crash.
+    static let settings = Mutex<[UInt: PluginConfig]>([:])
+
+    /// Keeps this staging alive for good (one small object per loaded plugin, which is never
+    /// unloaded either), so that its address is never reused for another, and records its settings.
+    func keepForSettings() {
+        _ = Unmanaged.passRetained(self)
+        let address = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(pointer)))
+        let config = self.config
+        Self.settings.withLock { $0[address] = config }
+    }
+
+    static func settings(for pointer: OpaquePointer?) -> PluginConfig? {
+        guard let pointer else { return nil }
+        let address = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(pointer)))
+        return settings.withLock { $0[address] }
+    }
+}
+
+/// The call running on this thread, for host functions a plugin calls without one (`log(NULL, …)`
+/// from a handler): set around every call into a plugin.
+enum CurrentCall {
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    static func with<T>(_ call: CallContext, _ body: () throws -> T) rethrows -> T {
+        let previous = pthread_getspecific(key)
+        pthread_setspecific(key, Unmanaged.passUnretained(call).toOpaque())
+        defer { pthread_setspecific(key, previous) }
+        return try body()
+    }
+
+    static var context: CallContext? {
+        pthread_getspecific(key).map { Unmanaged<CallContext>.fromOpaque($0).takeUnretainedValue() }
+    }
 }
 
 /// One call into a plugin (a request or a hook): whose it is and which tenant it acts in.

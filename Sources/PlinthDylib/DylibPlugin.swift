@@ -20,6 +20,7 @@ struct DylibPlugin: PluginLifecycle {
     /// Step 3: calls the plugin's `init`; its registrations count only if it succeeds.
     static func make(_ library: LoadedLibrary, context: PluginContext) throws -> DylibPlugin {
         let staging = InitStaging(name: library.name, config: context.config, logger: context.logger)
+        staging.keepForSettings()
         let errorBox = ErrorBox()
         var raw: UnsafeMutableRawPointer?
         initialisingLogger.withLock { $0 = context.logger }
@@ -93,8 +94,10 @@ struct DylibPlugin: PluginLifecycle {
             let arena = Arena()
             var cRequest = RequestSnapshot.cRequest(request: request, context: context, body: body, arena: arena)
             status = withExtendedLifetime((arena, call, builder, errorBox)) {
-                runtime.serial.map { lock in lock.withLock { handler.function(state.raw, call.pointer, &cRequest, builder.pointer, errorBox.pointer) } }
-                    ?? handler.function(state.raw, call.pointer, &cRequest, builder.pointer, errorBox.pointer)
+                CurrentCall.with(call) {
+                    runtime.serial.map { lock in lock.withLock { handler.function(state.raw, call.pointer, &cRequest, builder.pointer, errorBox.pointer) } }
+                        ?? handler.function(state.raw, call.pointer, &cRequest, builder.pointer, errorBox.pointer)
+                }
             }
         } else {
             let view = RequestSnapshot(request: request, context: context, body: body)
@@ -102,7 +105,7 @@ struct DylibPlugin: PluginLifecycle {
                 let arena = Arena()
                 var cRequest = view.cRequest(arena)
                 return withExtendedLifetime((arena, call, builder, errorBox)) {
-                    handler.function(state.raw, call.pointer, &cRequest, builder.pointer, errorBox.pointer)
+                    CurrentCall.with(call) { handler.function(state.raw, call.pointer, &cRequest, builder.pointer, errorBox.pointer) }
                 }
             }
         }
@@ -112,18 +115,11 @@ struct DylibPlugin: PluginLifecycle {
             throw Problem(.internalServerError, type: "plugin-failed", detail: "plugin '\(runtime.name)' could not handle the request; see the server log")
         }
         guard let code = built.status, (100...599).contains(code) else {
-            context.logger.error("plugin handler set no valid status", metadata: ["status": "\(built.status.map(String.init) ?? "none")"])
-            throw Problem(.internalServerError, type: "plugin-failed", detail: "plugin '\(runtime.name)': the handler set no status (call response_status with 100-599)")
+            let what = built.status.map { "set status \($0), outside 100-599" } ?? "set no status"
+            context.logger.error("plugin handler \(what)", metadata: ["status": "\(built.status.map(String.init) ?? "none")"])
+            throw Problem(.internalServerError, type: "plugin-failed", detail: "plugin '\(runtime.name)': the handler \(what) (call response_status with 100-599)")
         }
-        var headers = HTTPFields()
-        for (name, value) in built.headers {
-            guard let field = HTTPField.Name(name) else {
-                context.logger.warning("plugin sent an invalid header name; dropped", metadata: ["header": "\(name)"])
-                continue
-            }
-            headers.append(HTTPField(name: field, value: value))
-        }
-        return Response(status: HTTPResponse.Status(code: code), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: built.body)))
+        return DylibResponse.make(code: code, headers: built.headers, body: built.body, method: request.method, logger: context.logger)
     }
 
     func runHooks(_ kind: plinth_hook_kind, context: PluginContext) async throws -> String? {
@@ -132,7 +128,7 @@ struct DylibPlugin: PluginLifecycle {
             let errorBox = ErrorBox()
             let state = self.state
             let status = try await runtime.run {
-                withExtendedLifetime((call, errorBox)) { hook.function(state.raw, call.pointer, errorBox.pointer) }
+                withExtendedLifetime((call, errorBox)) { CurrentCall.with(call) { hook.function(state.raw, call.pointer, errorBox.pointer) } }
             }
             if status != PLINTH_OK { return errorBox.text ?? "the hook returned \(status.rawValue) and gave no message" }
         }

@@ -52,7 +52,7 @@ enum HostAPI {
     }
 
     static func log(_ call: OpaquePointer?, _ level: plinth_log_level, _ message: plinth_bytes) {
-        guard let logger = CallContext.from(call)?.logger ?? initialisingLogger.withLock({ $0 }) else { return }
+        guard let logger = CallContext.from(call)?.logger ?? CurrentCall.context?.logger ?? initialisingLogger.withLock({ $0 }) else { return }
         let text = Logger.Message(stringLiteral: message.string)
         switch level {
         case PLINTH_LOG_DEBUG: logger.debug(text)
@@ -63,7 +63,7 @@ enum HostAPI {
     }
 
     static func configGet(_ ctx: OpaquePointer?, _ key: plinth_bytes, _ value: UnsafeMutablePointer<plinth_bytes>?) -> plinth_status {
-        guard let staging = InitStaging.from(ctx), let found = staging.config.string(key.string) else { return PLINTH_ERR }
+        guard let config = InitStaging.settings(for: ctx), let found = config.string(key.string) else { return PLINTH_ERR }
         value?.pointee = Interned.bytes(found)
         return PLINTH_OK
     }
@@ -162,6 +162,7 @@ enum HostAPI {
         do { try blockOnWorker { try await events.publish(name: event, payload: body, source: plugin) } } catch {
             return fail(errorBox, DatabaseError.describe(error))
         }
+        context.logger.debug("plugin published an event", metadata: ["event": "\(event)", "bytes": "\(body.utf8.count)"])
         return PLINTH_OK
     }
 }

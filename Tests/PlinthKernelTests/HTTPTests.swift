@@ -66,7 +66,7 @@ import Testing
         try await withNotes { client in
             try await client.execute(uri: "/api/notes/some-id", method: .put) { response async throws in
                 #expect(response.status == .methodNotAllowed)
-                #expect(response.headers[.allow] == "GET")
+                #expect(response.headers[.allow] == "GET, HEAD")
                 #expect(try json(response.body)["type"] as? String == "https://plinth.dev/problems/method-not-allowed")
             }
             // A handler's own 404 stays a 404.

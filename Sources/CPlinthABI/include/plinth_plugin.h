@@ -204,14 +204,16 @@ typedef struct plinth_host_api {
     uint16_t abi_major;
     uint16_t abi_minor;
 
-    /** Writes a log line tagged with the plugin (and the request, given a call). `call` may be
-     *  NULL during init. */
+    /** Writes a log line tagged with the plugin (and the request, given a call). With `call`
+     *  NULL the line goes under the plugin whose init, handler or hook is running on this
+     *  thread (and under the host's own label outside any). */
     void (*log)(plinth_call *call, plinth_log_level level, plinth_bytes message);
     /** Puts `message` into `error` (the host copies it). */
     void (*set_error)(plinth_error *error, plinth_bytes message);
     /** The plugin's setting PLINTH_<NAME>_<KEY> (upper-cased, dots as '_').
      *  Returns PLINTH_OK and the value, or PLINTH_ERR when unset. The value is host-owned and
-     *  stays valid for the life of the process. Usable during init and afterwards. */
+     *  stays valid for the life of the process. `ctx` is the one init received: keep it to read
+     *  settings later, from hooks and handlers; any other pointer answers PLINTH_ERR. */
     plinth_status (*config_get)(plinth_host_ctx *ctx, plinth_bytes key, plinth_bytes *value);
 
     /* Registration: only inside init (PLINTH_ERR afterwards). The host copies every byte. */
@@ -235,11 +237,16 @@ typedef struct plinth_host_api {
 
     /* The response of a handler call. The host copies every byte. */
 
-    /** The status code (100-599). Required. */
+    /** The status code (100-599). Required; another value answers 500 naming it. */
     void (*response_status)(plinth_response *response, uint16_t status);
-    /** Adds a header. */
+    /** Sets a header. Names are case-insensitive and the last value set wins ("Content-Type"
+     *  then "content-type" sends the second), except set-cookie, which adds one each time. The
+     *  host frames the answer itself: content-length, transfer-encoding, connection, keep-alive
+     *  and upgrade are dropped with a warning in the log. */
     void (*response_header)(plinth_response *response, plinth_bytes name, plinth_bytes value);
-    /** Appends a chunk to the body. */
+    /** Appends a chunk to the body. Answers 1xx, 204 and 304 send no body (one set is dropped
+     *  with a warning), and neither does HEAD: every GET route also answers HEAD by running its
+     *  handler and sending the status, the headers and the body's length, not the body. */
     void (*response_body)(plinth_response *response, plinth_bytes chunk);
 
     /* The database. */

@@ -22,6 +22,8 @@ public struct PluginRoutes {
 
     final class ScopeFlag {
         var added = false
+        /// GET routes, for the HEAD routes ``finish()`` adds.
+        var gets: [(path: String, responder: @Sendable (Request, PlinthRequestContext) async throws -> Response)] = []
     }
 
     init(plugin: String, basePath: String, router: Router<PlinthRequestContext>, table: RouteTable) {
@@ -64,7 +66,7 @@ public struct PluginRoutes {
         let tagged = !scoped.added
         let bodyLimit = operation.bodyLimit
         let run = route.run
-        group.on(RouterPath(operation.path), method: operation.method) { request, context in
+        let responder: @Sendable (Request, PlinthRequestContext) async throws -> Response = { request, context in
             var context = tagged ? PluginScopeMiddleware.tag(context, plugin: plugin) : context
             if let bodyLimit {
                 context.maxUploadSize = bodyLimit.bytes
@@ -72,6 +74,25 @@ public struct PluginRoutes {
             }
             return try await run(request, try await policy.check(request, context))
         }
+        group.on(RouterPath(operation.path), method: operation.method, use: responder)
+        // A stream's HEAD would start the stream (an event stream, a download) and never read
+        // it; those declare their own HEAD or have none.
+        let streams = operation.responses.contains { $0.contentType == "text/event-stream" || $0.status == 101 || $0.schema == .binary }
+        if operation.method == .get && !streams { scoped.gets.append((operation.path, responder)) }
+    }
+
+    /// Answers HEAD on every GET route that has no HEAD route of its own, as GET without the
+    /// body (RFC 9110 §9.3.2); the kernel calls it once the plugin has mounted.
+    func finish() {
+        for (path, responder) in scoped.gets where table.claimImplicitHead(path: Self.join(basePath, path), plugin: plugin) {
+            group.on(RouterPath(path), method: .head) { request, context in
+                let response = try await responder(request, context)
+                var headers = response.headers
+                if headers[.contentLength] == nil, let length = response.body.contentLength { headers[.contentLength] = String(length) }
+                return Response(status: response.status, headers: headers, body: ResponseBody())
+            }
+        }
+        scoped.gets = []
     }
 
     static func join(_ base: String, _ path: String) -> String {

@@ -53,6 +53,21 @@ public final class RouteTable: Sendable {
         if let bodyLimit { bodyLimits.withLock { $0.append((method, Self.segments(path), bodyLimit)) } }
     }
 
+    /// HEAD routes the kernel added for GET routes: they answer 405's `Allow`, not the document.
+    private let implicitHeads = Mutex<[String]>([])
+
+    /// Claims HEAD at `path` for its GET route, unless a HEAD route has that shape already.
+    func claimImplicitHead(path: String, plugin: String) -> Bool {
+        let key = "HEAD " + Self.shape(path)
+        let free = owners.withLock { owners in
+            guard owners[key] == nil else { return false }
+            owners[key] = plugin
+            return true
+        }
+        if free { implicitHeads.withLock { $0.append(path) } }
+        return free
+    }
+
     /// The body limit of the route matching the request, if that route set its own.
     func bodyLimit(method: String, path: String) -> RouteBodyLimit? {
         let segments = Self.segments(path)
@@ -75,7 +90,8 @@ public final class RouteTable: Sendable {
     /// only the most specific patterns that match count.
     func allowedMethods(path: String) -> [String] {
         let segments = Self.segments(path)
-        let matched = routes.withLock { routes in routes.filter { Self.matches(pattern: Self.segments($0.path), segments) } }
+        let all = routes.withLock { $0.map { (method: $0.method, path: $0.path) } } + implicitHeads.withLock { $0.map { (method: "HEAD", path: $0) } }
+        let matched = all.filter { Self.matches(pattern: Self.segments($0.path), segments) }
         let ranked = matched.map { (method: $0.method, rank: Self.specificity(Self.segments($0.path))) }
         guard let best = ranked.map(\.rank).max(by: { $0.lexicographicallyPrecedes($1) }) else { return [] }
         return Array(Set(ranked.filter { $0.rank == best }.map(\.method))).sorted()

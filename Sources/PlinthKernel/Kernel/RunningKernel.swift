@@ -34,10 +34,12 @@ public struct RunningKernel {
         middleware.proxyHops = configuration.trustedProxyHops
         middleware.securityHeaders = KernelRequestMiddleware.securityHeaders(https: configuration.secureCookies)
         router.add(middleware: middleware)
-        try PluginRoutes(plugin: "kernel", basePath: "/", router: router, table: routes)
-            .add(KernelRoutes(kernel: self, document: openAPI).routes, policy: .public)
+        let kernelRoutes = PluginRoutes(plugin: "kernel", basePath: "/", router: router, table: routes)
+        try kernelRoutes.add(KernelRoutes(kernel: self, document: openAPI).routes, policy: .public)
+        kernelRoutes.finish()
         for plugin in plugins {
             let pluginRoutes = PluginRoutes(plugin: plugin.id, basePath: plugin.entry.manifest.basePath, router: router, table: routes)
+            defer { pluginRoutes.finish() }
             do { try plugin.instance.mount(pluginRoutes, context: plugin.context) } catch let error as KernelStartupError { throw error } catch {
                 throw KernelStartupError("plugin '\(plugin.id)' failed to mount its routes: \(DatabaseError.describe(error))")
             }

@@ -176,10 +176,20 @@ import Testing
     @Test func aMethodNotAllowedNamesTheMethodsOfTheRouteTheRouterWouldPick() async throws {
         try await TestKernel.run(plugins: [PluginEntry(Shapes.self)], backend: .sqlite) { kernel in
             try await kernel.test { client in
-                // The literal `special` wins over `{id}`, so DELETE is not offered for it.
+                // The literal `special` wins over `{id}`, so DELETE is not offered for it; HEAD is,
+                // as every GET route answers it.
                 try await client.execute(uri: "/shapes/items/special", method: .patch) { response async throws in
                     #expect(response.status == .methodNotAllowed)
-                    #expect(response.headers[.allow] == "GET")
+                    #expect(response.headers[.allow] == "GET, HEAD")
+                }
+                try await client.execute(uri: "/shapes/items/special", method: .head) { response async throws in
+                    #expect(response.status == .ok)
+                    #expect(response.body.readableBytes == 0)
+                    #expect(response.headers[.contentLength] == "7")
+                }
+                try await client.execute(uri: "/health", method: .head) { response async throws in
+                    #expect(response.status == .ok)
+                    #expect(response.body.readableBytes == 0)
                 }
                 try await client.execute(uri: "/shapes/items/7", method: .patch) { response async throws in
                     #expect(response.headers[.allow] == "DELETE")

@@ -1,0 +1,100 @@
+/*
+ * Mistakes a plugin written from the header alone makes on the wire, each on its own route:
+ * framing headers of its own, duplicate header names, a body on 204, a status outside
+ * 100-599; and host calls made without a call (log(NULL, ...)) or after init (config_get with
+ * the init context, from the boot hook).
+ */
+#include "plinth_plugin.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const plinth_host_api *host;
+static plinth_host_ctx *init_ctx;
+
+static plinth_bytes parameter(const plinth_request *request, const char *name) {
+    plinth_bytes empty = {0};
+    for (size_t i = 0; i < request->param_count; i++) {
+        if (request->param_names[i].len == strlen(name) && memcmp(request->param_names[i].ptr, name, strlen(name)) == 0) return request->param_values[i];
+    }
+    return empty;
+}
+
+static plinth_status framing(void *state, plinth_call *call, const plinth_request *request, plinth_response *response, plinth_error *error) {
+    (void)state; (void)call; (void)request; (void)error;
+    host->response_status(response, 200);
+    host->response_header(response, plinth_str("content-length"), plinth_str("3"));
+    host->response_header(response, plinth_str("Connection"), plinth_str("close"));
+    host->response_header(response, plinth_str("Content-Type"), plinth_str("text/plain"));
+    host->response_header(response, plinth_str("content-type"), plinth_str("text/x-last"));
+    host->response_body(response, plinth_str("0123456789"));
+    return PLINTH_OK;
+}
+
+static plinth_status empty(void *state, plinth_call *call, const plinth_request *request, plinth_response *response, plinth_error *error) {
+    (void)state; (void)call; (void)request; (void)error;
+    host->response_status(response, 204);
+    host->response_body(response, plinth_str("not for a 204"));
+    return PLINTH_OK;
+}
+
+static plinth_status status(void *state, plinth_call *call, const plinth_request *request, plinth_response *response, plinth_error *error) {
+    (void)state; (void)call; (void)error;
+    plinth_bytes code = parameter(request, "code");
+    char text[16] = {0};
+    memcpy(text, code.ptr, code.len < 15 ? code.len : 15);
+    host->response_status(response, (uint16_t)atoi(text));
+    return PLINTH_OK;
+}
+
+static plinth_status logs(void *state, plinth_call *call, const plinth_request *request, plinth_response *response, plinth_error *error) {
+    (void)state; (void)call; (void)request; (void)error;
+    host->log(NULL, PLINTH_LOG_INFO, plinth_str("logged without a call"));
+    host->response_status(response, 200);
+    return PLINTH_OK;
+}
+
+static plinth_status boot(void *state, plinth_call *call, plinth_error *error) {
+    (void)state; (void)error;
+    plinth_bytes value = {0};
+    char line[128];
+    if (host->config_get(init_ctx, plinth_str("GREETING"), &value) == PLINTH_OK) {
+        snprintf(line, sizeof line, "config after init: %.*s", (int)value.len, (const char *)value.ptr);
+    } else {
+        snprintf(line, sizeof line, "config after init: unset");
+    }
+    host->log(call, PLINTH_LOG_INFO, plinth_str(line));
+    /* A pointer that was never a host context answers PLINTH_ERR, not a crash. */
+    int bogus = 0;
+    if (host->config_get((plinth_host_ctx *)&bogus, plinth_str("GREETING"), &value) != PLINTH_ERR) {
+        host->log(call, PLINTH_LOG_ERROR, plinth_str("a foreign context was accepted"));
+    }
+    return PLINTH_OK;
+}
+
+static plinth_status init(const plinth_host_api *api, plinth_host_ctx *ctx, void **state, plinth_error *error) {
+    (void)state;
+    host = api;
+    init_ctx = ctx;
+    if (api->register_route(ctx, plinth_str("GET"), plinth_str("framing"), framing, error) != PLINTH_OK) return PLINTH_ERR;
+    if (api->register_route(ctx, plinth_str("GET"), plinth_str("empty"), empty, error) != PLINTH_OK) return PLINTH_ERR;
+    if (api->register_route(ctx, plinth_str("GET"), plinth_str("status/:code"), status, error) != PLINTH_OK) return PLINTH_ERR;
+    if (api->register_route(ctx, plinth_str("GET"), plinth_str("logs"), logs, error) != PLINTH_OK) return PLINTH_ERR;
+    return api->register_hook(ctx, PLINTH_HOOK_BOOT, boot, error);
+}
+
+static const plinth_plugin_descriptor descriptor = {
+    .magic = PLINTH_PLUGIN_MAGIC,
+    .struct_size = sizeof(plinth_plugin_descriptor),
+    .abi_major = PLINTH_ABI_MAJOR,
+    .abi_minor = PLINTH_ABI_MINOR,
+    .flags = PLINTH_PLUGIN_THREAD_SAFE,
+    .name = "wire",
+    .version = "1.0.0",
+    .description = "Wire mistakes (test fixture)",
+    .init = init,
+    .deinit = NULL,
+};
+
+const plinth_plugin_descriptor *plinth_plugin_descriptor_v1(void) { return &descriptor; }
