@@ -22,7 +22,6 @@ import Testing
         defer { server.signal(SIGKILL) }
 
         let document = try await httpGet(url + "/openapi.json").body
-        try OpenAPIValidator.check(Data(document.utf8))
         let create = try #require(((try Self.object(document)["paths"] as? [String: Any])?["/api/declared/notes"] as? [String: Any])?["post"] as? [String: Any])
         #expect(create["operationId"] as? String == "declared.notes.create")
         #expect(create["summary"] as? String == "Create a note")
@@ -69,7 +68,6 @@ import Testing
         let answer = try await httpPost(url + "/api/declared/notes", body: "anything", headers: ["content-type": "text/plain"])
         #expect(answer.status == 201)
         let document = try await httpGet(url + "/openapi.json").body
-        try OpenAPIValidator.check(Data(document.utf8))
         #expect(document.contains(#""operationId":"declared.post.notes""#))
     }
 }

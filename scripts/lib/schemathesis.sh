@@ -30,6 +30,10 @@ run_schemathesis() {
         kill -0 "$pid" 2>/dev/null || { cat "$work/serve.log" >&2; return 1; }
         sleep 0.1
     done
+    # The document itself, by an oracle independent of the OpenAPIKit the kernel checks it with.
+    curl -sf "http://127.0.0.1:$port/openapi.json" -o "$work/openapi.json"
+    python3 -c 'import json, sys; from openapi_spec_validator import validate; d = json.load(open(sys.argv[1])); assert d["openapi"] == "3.1.0", d["openapi"]; validate(d); print("openapi-spec-validator: /openapi.json is valid OpenAPI 3.1,", sum(len(m) for m in d["paths"].values()), "operations")' "$work/openapi.json" \
+        || { kill "$pid" 2>/dev/null; echo "openapi-spec-validator: /openapi.json is not valid"; return 1; }
     set +e
     (cd "$work" && PLINTH_DATA_DIR="$work/data" SCHEMATHESIS_HOOKS="$root/scripts/schemathesis/hooks.py" \
         schemathesis --config-file "$root/scripts/schemathesis/schemathesis.toml" run "http://127.0.0.1:$port/openapi.json" \
