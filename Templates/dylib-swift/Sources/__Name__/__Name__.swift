@@ -10,7 +10,7 @@ final class __Name__: PlinthPlugin {
         let table = "CREATE TABLE __name___visits (name TEXT NOT NULL)"
         host.migration("001_visits", sqlite: table, postgres: table)
         // summary, policy, requestSchema and responses are what /openapi.json says about it.
-        host.route("GET", "greet/:name", summary: "Greets a name and counts its visits", operationID: "__name__.greet", responses: #"{"200": null}"#) { request in
+        host.route("GET", "greet/:name", summary: "Greets a name and counts its visits", responses: #"{"200": null}"#, operationID: "__name__.greet") { request in
             let name = request.parameters["name"] ?? ""
             try request.call.query("INSERT INTO __name___visits (name) VALUES ($1)", [.text(name)])
             let rows = try request.call.query("SELECT COUNT(*) AS visits FROM __name___visits WHERE name = $1", [.text(name)])
