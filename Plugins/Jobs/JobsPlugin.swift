@@ -1,6 +1,5 @@
 import Foundation
 import PlinthKernel
-import Synchronization
 
 /// Background work for every plugin: a durable queue in the database (PostgreSQL or SQLite),
 /// workers with leases, retries and dead letters, cron schedules that fire once across
@@ -20,7 +19,6 @@ public struct JobsPlugin: SaaSPlugin {
     )
 
     let settings: JobsConfiguration
-    let state = JobsState()
 
     public init(context: PluginContext) throws {
         settings = try JobsConfiguration.load(context.config)
@@ -28,25 +26,24 @@ public struct JobsPlugin: SaaSPlugin {
 
     public var migrations: [Migration] { JobsSchema.migrations }
 
-    public func provide(_ context: PluginContext) async throws {
+    public func provide(_ context: PluginContext) async throws -> JobQueue {
         let events = JobEventHub(database: context.database, enabled: settings.events, logger: context.logger)
         let queue = JobQueue(database: context.database, clock: context.clock, settings: settings, events: events, logger: context.logger)
         // A job that does nothing: for smoke tests, benchmarks and checking a deployment.
         queue.register("jobs.noop") { _, _ in }
-        state.set(queue)
         try context.provide(JobQueue.self, queue)
         try context.declarePermission(JobsRoutes.read, "see the tenant's jobs, queue statistics and schedules", roles: ["owner", "admin", "member"])
         try context.declarePermission(JobsRoutes.manage, "enqueue, retry and cancel the tenant's jobs", roles: ["owner", "admin"])
         // Schedules serve the whole instance: no tenant role may change them through the API.
         try context.declarePermission(JobsRoutes.schedules, "create, delete and trigger cron schedules", roles: [])
+        return queue
     }
 
-    public func mount(_ routes: PluginRoutes, context: PluginContext) throws {
-        try routes.add(JobsRoutes(queue: try state.require(), settings: settings).routes)
+    public func mount(_ routes: PluginRoutes, provided queue: JobQueue, context: PluginContext) throws {
+        try routes.add(JobsRoutes(queue: queue, settings: settings).routes)
     }
 
-    public func boot(_ context: PluginContext) async throws {
-        let queue = try state.require()
+    public func boot(_ queue: JobQueue, context: PluginContext) async throws {
         // Listening starts here, before boot ends, so no status change after boot is missed.
         if let notifications = try await queue.events.listen() {
             context.addService(EventHubService(hub: queue.events, notifications: notifications))
@@ -55,15 +52,5 @@ public struct JobsPlugin: SaaSPlugin {
         if settings.worker {
             context.addService(JobWorker(queue: queue, settings: settings, metrics: JobMetrics(registry: context.metrics.registry), bus: context.events))
         }
-    }
-}
-
-/// What `provide` builds for `mount` and `boot`; the plugin value itself is immutable.
-final class JobsState: Sendable {
-    private let queue = Mutex<JobQueue?>(nil)
-    func set(_ value: JobQueue) { queue.withLock { $0 = value } }
-    func require() throws -> JobQueue {
-        guard let queue = queue.withLock({ $0 }) else { throw KernelStartupError("plugin 'jobs' used its queue before providing it") }
-        return queue
     }
 }

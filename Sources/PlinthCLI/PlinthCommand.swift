@@ -8,7 +8,7 @@ struct PlinthCommand: AsyncParsableCommand {
         commandName: "plinth",
         abstract: "Plinth: a plugin-hosting application framework for SaaS backends.",
         version: Kernel.version,
-        subcommands: [Serve.self, Migrate.self, Plugins.self, Routes.self, OpenAPI.self, Config.self, New.self, Version.self],
+        subcommands: [Serve.self, Migrate.self, Plugins.self, Routes.self, OpenAPI.self, Config.self, Secrets.self, New.self, Version.self],
         defaultSubcommand: nil
     )
 }

@@ -20,6 +20,9 @@ import ServiceLifecycle
 /// }
 /// ```
 public enum TestKernel {
+    /// The `PLINTH_SECRET_KEY` test kernels use unless the test sets one.
+    public static let secretKey = Data(repeating: 0x5e, count: 32).base64EncodedString()
+
     /// - Parameters:
     ///   - environment: settings as environment variables (`SESSION_EXPIRY`, `PLINTH_NOTES_...`).
     ///   - schema: PostgreSQL schema to share between kernels; default a fresh one, dropped after.
@@ -61,6 +64,9 @@ public enum TestKernel {
     ) throws -> Kernel {
         var values = environment
         values["PLINTH_ENV"] = values["PLINTH_ENV"] ?? "test"
+        // One key for every test kernel, as every instance of a deployment shares one; a test of
+        // the generated key sets PLINTH_SECRET_KEY to "" to get the development behaviour.
+        values["PLINTH_SECRET_KEY"] = values["PLINTH_SECRET_KEY"] ?? secretKey
         switch backend {
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plinth-test-\(UUID().uuidString)").path

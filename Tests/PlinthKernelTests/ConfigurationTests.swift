@@ -9,7 +9,7 @@ import Testing
         #expect(c.sessionExpiry == 86_400 && c.maxBodySize == 10 << 20 && c.serviceName == "api")
         #expect(c.corsOrigins == ["http://localhost:5173"] && c.logFormat == "text" && c.logLevel == .info)
         #expect(c.otlpEndpoint == nil && c.migrateOnServe)
-        #expect(try KernelConfiguration.load(from: .values(["PLINTH_ENV": "production"])).logFormat == "json")
+        #expect(try KernelConfiguration.load(from: .values(["PLINTH_ENV": "production", "PLINTH_SECRET_KEY": Data(count: 32).base64EncodedString()])).logFormat == "json")
     }
 
     @Test(arguments: [

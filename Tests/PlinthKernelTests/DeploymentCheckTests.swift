@@ -9,7 +9,7 @@ import Testing
 /// A production start refuses settings that leave the deployment open and warns on risky ones;
 /// every response carries the security headers; `/metrics` can require a token.
 @Suite struct DeploymentCheckTests {
-    static let production = ["PLINTH_ENV": "production", "API_BASE_URL": "https://api.example.com", "PLINTH_CORS_ORIGINS": "https://app.example.com", "PLINTH_METRICS_TOKEN": "scrape-token-0123456789"]
+    static let production = ["PLINTH_ENV": "production", "API_BASE_URL": "https://api.example.com", "PLINTH_CORS_ORIGINS": "https://app.example.com", "PLINTH_METRICS_TOKEN": "scrape-token-0123456789", "PLINTH_SECRET_KEY": TestKernel.secretKey]
 
     @Test(arguments: [
         (["API_BASE_URL": "http://api.example.com"], "API_BASE_URL is 'http://api.example.com': without https://"),

@@ -24,7 +24,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
 
         let version = try await PlinthProcess.run(["version"], directory: dir)
-        #expect(version.status == 0 && version.stdout.hasPrefix("plinth \(Kernel.version) (kernel API 1.0.0)"))
+        #expect(version.status == 0 && version.stdout.hasPrefix("plinth \(Kernel.version) (kernel API 1.1.0)"))
 
         let plugins = try await PlinthProcess.run(["plugins"], directory: dir)
         #expect(plugins.status == 0)

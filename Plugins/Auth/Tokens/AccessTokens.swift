@@ -20,13 +20,18 @@ struct AccessTokens: Sendable {
     let lifetime: Double
     let clock: any KernelClock
 
-    init(secret: String, issuer: String, audience: String, lifetime: Double, clock: any KernelClock) async {
+    /// Tokens with no key yet: ``install(secret:)`` adds it in boot; until then every token is refused.
+    init(issuer: String, audience: String, lifetime: Double, clock: any KernelClock) {
         keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: Self.kid))
         self.issuer = issuer
         self.audience = audience
         self.lifetime = lifetime
         self.clock = clock
+    }
+
+    /// Signs and verifies with the HS256 `secret` from now on.
+    func install(secret: String) async {
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: Self.kid))
     }
 
     /// A token for `user` in sign-in `signIn`, and its lifetime in seconds.

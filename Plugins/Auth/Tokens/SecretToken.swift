@@ -1,11 +1,13 @@
 import Crypto
 import Foundation
+import PlinthKernel
 
 /// Random secrets handed to clients (refresh tokens, reset links, API keys) and the keyed
 /// hashes kept in their place: a copy of the tables gives nobody a usable token.
 struct SecretToken: Sendable {
-    /// `JWT_REFRESH_SECRET`, the HMAC key of the stored hashes.
-    let key: SymmetricKey
+    /// `JWT_REFRESH_SECRET` (or the generated one, read in boot), the HMAC key of the stored hashes.
+    let secret: BootValue<SymmetricKey>
+    var key: SymmetricKey { secret.value }
 
     /// `bytes` random bytes from the system CSPRNG, base64url without padding.
     static func random(bytes: Int = 32) -> String {

@@ -1,17 +1,27 @@
 import Crypto
 import Foundation
+import PlinthKernel
 
 /// Signs and checks the local driver's presigned URLs:
 /// `{API_BASE_URL}/api/storage/signed/{storage path}?method=GET&expires={unix}&signature={hex}`.
 /// The HMAC-SHA256 covers method, path, expiry and (for PUT) the content type, so none of them
 /// can be changed without invalidating the URL.
 public struct LocalURLSigner: Sendable {
-    let key: SymmetricKey
+    /// The HMAC key; the plugin reads it from the database in boot.
+    let secret: BootValue<SymmetricKey>
+    var key: SymmetricKey { secret.value }
     let baseURL: String
     let now: @Sendable () -> Date
 
     public init(secret: Data, baseURL: String, now: @escaping @Sendable () -> Date = Date.init) {
-        self.key = SymmetricKey(data: secret)
+        let key = BootValue<SymmetricKey>("the storage plugin's signing key")
+        key.set(SymmetricKey(data: secret))
+        self.init(secret: key, baseURL: baseURL, now: now)
+    }
+
+    /// A signer whose key is set later (in boot).
+    public init(secret: BootValue<SymmetricKey>, baseURL: String, now: @escaping @Sendable () -> Date = Date.init) {
+        self.secret = secret
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.now = now
     }

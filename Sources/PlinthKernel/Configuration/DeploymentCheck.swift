@@ -27,6 +27,9 @@ public struct DeploymentCheck: Sendable, Equatable {
         if c.maxBodySize > 1 << 30 {
             found.append(.init(setting: "PLINTH_MAX_BODY_SIZE", message: "is \(c.maxBodySize) bytes: every JSON route may be sent that much; keep it small (default 10 MiB) and raise only upload routes' own limits", severity: .warning))
         }
+        if c.secretKey == nil {
+            found.append(.init(setting: "PLINTH_SECRET_KEY", message: "is not set: secrets at rest (signing keys, provider tokens) need a key kept outside the data folder; generate one with `openssl rand -base64 32`", severity: .error))
+        }
         if c.metricsToken == nil {
             found.append(.init(setting: "PLINTH_METRICS_TOKEN", message: "is not set: /metrics is public, and tells route names, traffic and pool sizes to anyone; set a token for the scraper", severity: .warning))
         }

@@ -56,6 +56,12 @@ public struct KernelConfiguration: Sendable {
 
     /// The raw source, for plugins' own settings.
     public var source: ConfigSource = .values([:])
+    /// `PLINTH_SECRET_KEY`: the key ``SecretStore`` seals with, 32 bytes in base64. Required in
+    /// production; elsewhere, unset means a key generated once in `PLINTH_DATA_DIR/secret.key`.
+    public var secretKey: SecretKey?
+    /// `PLINTH_SECRET_KEY_PREVIOUS`: comma-separated earlier keys that still open values sealed
+    /// before a rotation (`plinth secrets reseal` moves them onto the current key). Default none.
+    public var previousSecretKeys: [SecretKey] = []
     /// Every setting as (key, shown value), secrets redacted, for `plinth config`.
     public var entries: [(key: String, value: String)] = []
 
@@ -136,6 +142,11 @@ public struct KernelConfiguration: Sendable {
         show("OTEL_SERVICE_NAME", c.serviceName)
         c.metricsToken = source.string("PLINTH_METRICS_TOKEN", secret: true)
         if let token = c.metricsToken { show("PLINTH_METRICS_TOKEN", token, secret: true) }
+        c.secretKey = try SecretKey.parse(source.string("PLINTH_SECRET_KEY", secret: true), setting: "PLINTH_SECRET_KEY")
+        show("PLINTH_SECRET_KEY", c.secretKey.map { "key \($0.id)" } ?? "(unset: a generated key in PLINTH_DATA_DIR/secret.key)", secret: false)
+        c.previousSecretKeys = try (source.string("PLINTH_SECRET_KEY_PREVIOUS", secret: true) ?? "")
+            .split(separator: ",").map { try SecretKey.parse(String($0).trimmingCharacters(in: .whitespaces), setting: "PLINTH_SECRET_KEY_PREVIOUS")! }
+        if !c.previousSecretKeys.isEmpty { show("PLINTH_SECRET_KEY_PREVIOUS", c.previousSecretKeys.map { "key \($0.id)" }.joined(separator: ", ")) }
         c.entries = shown.map { (key: $0.0, value: $0.1) }
         if let refused = DeploymentCheck.findings(c).first(where: { $0.severity == .error }) {
             throw ConfigurationError(key: refused.setting, reason: refused.message + " (PLINTH_ENV=production)")

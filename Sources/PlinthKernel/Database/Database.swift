@@ -106,7 +106,16 @@ public final class Database: Sendable {
             let client = PostgresClient(configuration: postgres, backgroundLogger: logger)
             let namespace = configuration.schema ?? "plinth"
             return try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await client.run() }
+                // The first query waits until the child task is about to call run(): a lease
+                // before run() makes postgres-nio warn at every start. run() marks itself running
+                // in its first, synchronous step; the short sleep covers the thread hand-off.
+                await withCheckedContinuation { (started: CheckedContinuation<Void, Never>) in
+                    group.addTask {
+                        started.resume()
+                        await client.run()
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(2))
                 defer { group.cancelAll() }
                 let database = Database(kind: .postgres, driver: .postgres(client), namespace: namespace, logger: logger, maximumConnections: postgres.options.maximumConnections)
                 do {

@@ -14,7 +14,7 @@ import ServiceLifecycle
 /// ```
 public final class Kernel: Sendable {
     /// The plugin API this kernel implements; manifests name a range of it.
-    public static let apiVersion = SemanticVersion(1, 0, 0)
+    public static let apiVersion = SemanticVersion(1, 1, 0)
     /// The Plinth release.
     public static let version = "0.1.0"
 
@@ -76,7 +76,10 @@ public final class Kernel: Sendable {
     }
 
     /// Runs the lifecycle up to boot, calls `body`, then shuts down: background services stop,
-    /// then plugins' ``PluginLifecycle/shutdown(_:)`` run in reverse order.
+    /// then plugins' ``PluginLifecycle/shutdown(_:context:)`` run in reverse order.
+    ///
+    /// Every plugin that passed configure is shut down on every way out: after `body`, and when
+    /// migrate, provide, mount or boot of any plugin fails (the error is rethrown afterwards).
     public func withRunning<T: Sendable>(options: RunOptions = RunOptions(), _ body: (RunningKernel) async throws -> T) async throws -> T {
         if options.boot {
             for finding in DeploymentCheck.findings(configuration) where finding.severity == .warning {
@@ -84,35 +87,44 @@ public final class Kernel: Sendable {
             }
         }
         let plugins = try await resolvePlugins().enabled
+        let secrets = try SecretStore.load(configuration, logger: logger, persist: options.boot)
         return try await Database.withDatabase(configuration.database, logger: logger) { database in
-            let running = try await prepare(plugins: plugins, database: database, options: options)
-            guard options.boot else { return try await body(running) }
-            try await running.events.start()
-            var booted: [LoadedPlugin] = []
-            for plugin in running.plugins {
-                do { try await plugin.instance.boot(plugin.context) } catch {
-                    await shutdown(booted)
-                    throw KernelStartupError("plugin '\(plugin.id)' failed to boot: \(DatabaseError.describe(error))")
-                }
-                booted.append(plugin)
-                plugin.context.logger.debug("booted")
+            var configured: [LoadedPlugin] = []
+            let outcome: Result<T, any Error>
+            do {
+                outcome = .success(try await run(plugins: plugins, database: database, secrets: secrets, options: options, configured: &configured, body))
+            } catch {
+                outcome = .failure(error)
             }
-            var services: [any Service] = [EventBusService(bus: running.events), SessionPurgeService(store: running.sessions, interval: configuration.sessionPurgeInterval, logger: logger)]
-            services += running.background.all.map(\.service)
-            let group = ServiceGroup(services: services, logger: logger)
-            return try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                let result: Result<T, any Error>
-                do { result = .success(try await body(running)) } catch { result = .failure(error) }
-                await group.triggerGracefulShutdown()
-                do { try await tasks.waitForAll() } catch { logger.error("background service failed", metadata: ["error": "\(error)"]) }
-                await shutdown(running.plugins)
-                return try result.get()
-            }
+            await shutdown(configured)
+            return try outcome.get()
         }
     }
 
-    private func prepare(plugins entries: [PluginEntry], database: Database, options: RunOptions) async throws -> RunningKernel {
+    private func run<T: Sendable>(plugins: [PluginEntry], database: Database, secrets: SecretStore, options: RunOptions, configured: inout [LoadedPlugin], _ body: (RunningKernel) async throws -> T) async throws -> T {
+        let running = try await prepare(plugins: plugins, database: database, secrets: secrets, options: options, configured: &configured)
+        guard options.boot else { return try await body(running) }
+        try await running.events.start()
+        for plugin in running.plugins {
+            do { try await plugin.boot() } catch let error as KernelStartupError { throw error } catch {
+                throw KernelStartupError("plugin '\(plugin.id)' failed to boot: \(DatabaseError.describe(error))", code: .boot, plugin: plugin.id)
+            }
+            plugin.context.logger.debug("booted")
+        }
+        var services: [any Service] = [EventBusService(bus: running.events), SessionPurgeService(store: running.sessions, interval: configuration.sessionPurgeInterval, logger: logger)]
+        services += running.background.all.map(\.service)
+        let group = ServiceGroup(services: services, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let result: Result<T, any Error>
+            do { result = .success(try await body(running)) } catch { result = .failure(error) }
+            await group.triggerGracefulShutdown()
+            do { try await tasks.waitForAll() } catch { logger.error("background service failed", metadata: ["error": "\(error)"]) }
+            return try result.get()
+        }
+    }
+
+    private func prepare(plugins entries: [PluginEntry], database: Database, secrets: SecretStore, options: RunOptions, configured loaded: inout [LoadedPlugin]) async throws -> RunningKernel {
         let services = ServiceRegistry()
         let events = EventBus(database: database, logger: logger)
         let audit = AuditLog(database: database, clock: clock)
@@ -124,8 +136,8 @@ public final class Kernel: Sendable {
         try services.provide(SessionStore.self, sessions, by: "kernel")
         try services.provide(AuditLog.self, audit, by: "kernel")
         try services.provide(EventBus.self, events, by: "kernel")
+        try services.provide(SecretStore.self, secrets, by: "kernel")
 
-        var loaded: [LoadedPlugin] = []
         for entry in entries {
             var pluginLogger = logger
             pluginLogger[metadataKey: "plugin"] = .string(entry.manifest.id)
@@ -133,16 +145,16 @@ public final class Kernel: Sendable {
                 manifest: entry.manifest, config: PluginConfig(pluginID: entry.manifest.id, environment: configuration.source),
                 kernel: KernelSettings(configuration),
                 logger: pluginLogger, database: database, events: events, audit: audit, sessions: sessions,
-                permissions: permissions, clock: clock, metrics: metrics, services: services, backgroundServices: background
+                permissions: permissions, secrets: secrets, clock: clock, metrics: metrics, services: services, backgroundServices: background
             )
             do {
                 loaded.append(LoadedPlugin(entry: entry, instance: try entry.make(context), context: context))
             } catch where entry.skipOnFailure {
                 logger.error("plugin '\(entry.manifest.id)' (\(entry.origin)) is skipped: \(error)")
             } catch let error as ConfigurationError {
-                throw KernelStartupError("plugin '\(entry.manifest.id)' is misconfigured: \(error.key) \(error.reason)")
+                throw KernelStartupError("plugin '\(entry.manifest.id)' is misconfigured: \(error.key) \(error.reason)", code: .configuration, plugin: entry.manifest.id)
             } catch {
-                throw KernelStartupError("plugin '\(entry.manifest.id)' (\(entry.origin)) failed to configure: \(DatabaseError.describe(error))")
+                throw KernelStartupError("plugin '\(entry.manifest.id)' (\(entry.origin)) failed to configure: \(DatabaseError.describe(error))", code: .configuration, plugin: entry.manifest.id)
             }
         }
 
@@ -160,13 +172,13 @@ public final class Kernel: Sendable {
         let router = Router(context: PlinthRequestContext.self)
         let running = RunningKernel(
             configuration: configuration, database: database, services: services, events: events, audit: audit,
-            sessions: sessions, routes: routes, router: router, plugins: loaded, migrator: migrator,
+            sessions: sessions, secrets: secrets, routes: routes, router: router, plugins: loaded, migrator: migrator,
             logger: logger, metrics: metrics, background: background
         )
         guard options.boot || options.mount else { return running }
         for plugin in loaded {
-            do { try await plugin.instance.provide(plugin.context) } catch let error as KernelStartupError { throw error } catch {
-                throw KernelStartupError("plugin '\(plugin.id)' failed to provide its services: \(DatabaseError.describe(error))")
+            do { try await plugin.provide() } catch let error as KernelStartupError { throw error } catch {
+                throw KernelStartupError("plugin '\(plugin.id)' failed to provide its services: \(DatabaseError.describe(error))", code: .provide, plugin: plugin.id)
             }
         }
         try running.mountRoutes()
@@ -175,10 +187,8 @@ public final class Kernel: Sendable {
 
     private func shutdown(_ plugins: [LoadedPlugin]) async {
         for plugin in plugins.reversed() {
-            let instance = plugin.instance
-            let context = plugin.context
             do {
-                try await withDeadline(seconds: max(1, configuration.shutdownTimeout)) { try await instance.shutdown(context) }
+                try await withDeadline(seconds: max(1, configuration.shutdownTimeout)) { try await plugin.shutdown() }
             } catch {
                 plugin.context.logger.error("shutdown failed", metadata: ["error": "\(error)"])
             }

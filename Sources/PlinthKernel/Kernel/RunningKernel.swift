@@ -12,6 +12,8 @@ public struct RunningKernel {
     public let events: EventBus
     public let audit: AuditLog
     public let sessions: SessionStore
+    /// Seals and opens plugins' secrets at rest (`PLINTH_SECRET_KEY`).
+    public let secrets: SecretStore
     public let routes: RouteTable
     public let router: Router<PlinthRequestContext>
     /// Enabled plugins in dependency order.
@@ -40,8 +42,8 @@ public struct RunningKernel {
         for plugin in plugins {
             let pluginRoutes = PluginRoutes(plugin: plugin.id, basePath: plugin.entry.manifest.basePath, router: router, table: routes)
             defer { pluginRoutes.finish() }
-            do { try plugin.instance.mount(pluginRoutes, context: plugin.context) } catch let error as KernelStartupError { throw error } catch {
-                throw KernelStartupError("plugin '\(plugin.id)' failed to mount its routes: \(DatabaseError.describe(error))")
+            do { try plugin.mount(pluginRoutes) } catch let error as KernelStartupError { throw error } catch {
+                throw KernelStartupError("plugin '\(plugin.id)' failed to mount its routes: \(DatabaseError.describe(error))", code: .mount, plugin: plugin.id)
             }
         }
         openAPI.set(Array(try openAPIDocument()))
@@ -104,10 +106,8 @@ struct ReadinessProbe: Sendable {
         let pluginHealth = await withTaskGroup(of: (String, PluginHealth).self) { group in
             for plugin in plugins {
                 group.addTask {
-                    let instance = plugin.instance
-                    let context = plugin.context
                     do {
-                        return (plugin.id, try await withDeadline(seconds: timeout) { await instance.health(context) })
+                        return (plugin.id, try await withDeadline(seconds: timeout) { await plugin.health() })
                     } catch {
                         return (plugin.id, .unhealthy("\(error)"))
                     }

@@ -17,6 +17,8 @@ public struct PluginContext: Sendable {
     public let sessions: SessionStore
     /// Named permissions and the roles that hold them; see ``declarePermission(_:_:roles:)``.
     public let permissions: PermissionCatalog
+    /// Seals values at rest with `PLINTH_SECRET_KEY`; see ``SecretStore``.
+    public let secrets: SecretStore
     public let clock: any KernelClock
     public let metrics: KernelMetrics
     /// The registry behind ``provide(_:_:)`` and ``require(_:)``.

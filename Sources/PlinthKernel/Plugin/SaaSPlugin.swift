@@ -11,15 +11,16 @@
 /// 3. **configure** — ``init(context:)`` reads the plugin's settings from `context.config` and
 ///    throws on bad values. No side effects: nothing is listening or migrated yet.
 /// 4. **migrate** — ``PluginLifecycle/migrations`` run in order under the cluster lock.
-/// 5. **provide** — ``PluginLifecycle/provide(_:)`` registers services and resolves the ones
-///    from dependencies.
-/// 6. **mount** — ``PluginLifecycle/mount(_:context:)`` adds routes under the manifest's base
-///    path; two plugins claiming the same method and path stop startup.
-/// 7. **boot** — ``PluginLifecycle/boot(_:)`` runs; long-running work is added with
+/// 5. **provide** — ``PluginLifecycle/provide(_:)`` registers services, resolves the ones
+///    from dependencies and returns what the later steps need. No database access.
+/// 6. **mount** — ``PluginLifecycle/mount(_:provided:context:)`` adds routes under the
+///    manifest's base path; two plugins claiming the same method and path stop startup.
+/// 7. **boot** — ``PluginLifecycle/boot(_:context:)`` runs; long-running work is added with
 ///    ``PluginContext/addService(_:)`` as a ServiceLifecycle `Service`.
-/// 8. **serve**, then **shutdown** — ``PluginLifecycle/health(_:)`` feeds `/ready`; on SIGTERM
-///    the server drains, background services stop, and ``PluginLifecycle/shutdown(_:)`` runs in
-///    reverse dependency order.
+/// 8. **serve**, then **shutdown** — ``PluginLifecycle/health(_:context:)`` feeds `/ready`; on
+///    SIGTERM the server drains, background services stop, and
+///    ``PluginLifecycle/shutdown(_:context:)`` runs in reverse dependency order. Every plugin
+///    that passed configure is shut down on every exit, also when a later step fails.
 ///
 /// ```swift
 /// struct HelloPlugin: SaaSPlugin {
@@ -29,7 +30,7 @@
 ///         greeting = context.config.string("GREETING") ?? "hello" // PLINTH_HELLO_GREETING
 ///     }
 ///     func mount(_ routes: PluginRoutes, context: PluginContext) throws {
-///         try routes.get("") { _, _ in greeting }
+///         try routes.add(Route.get("", id: "hello.greet", "Greets").requires(.public).handle { _, _ in greeting })
 ///     }
 /// }
 /// ```
@@ -43,28 +44,72 @@ public protocol SaaSPlugin: PluginLifecycle {
 /// The steps a configured plugin takes part in (4–8 of ``SaaSPlugin``). Every member has a
 /// default that does nothing, so a plugin implements only what it uses. Plugins that are not
 /// Swift types (shared objects) implement this through an adapter.
+///
+/// What `provide` builds (services, route handlers' dependencies, clients to close) is its
+/// return value, ``Provided``; the kernel keeps it and hands it to the later steps, so the plugin
+/// value stays immutable and needs no hand-written state holder:
+///
+/// ```swift
+/// struct NotesPlugin: SaaSPlugin {
+///     func provide(_ context: PluginContext) async throws -> NoteStore {
+///         let store = NoteStore(database: context.database)
+///         try context.provide(NoteStore.self, store)
+///         return store
+///     }
+///     func mount(_ routes: PluginRoutes, provided store: NoteStore, context: PluginContext) throws {
+///         try routes.add(NoteRoutes(store: store).routes)
+///     }
+/// }
+/// ```
+///
+/// Steps 5 and 6 also run for commands that only inspect (`plinth routes`, `plinth openapi`),
+/// on a database that may be empty and unmigrated: `provide` and `mount` wire objects together
+/// and must not read or write the database or start anything; that is `boot`'s work.
 public protocol PluginLifecycle: Sendable {
+    /// What ``provide(_:)`` hands to the later steps. Default `Void`.
+    associatedtype Provided: Sendable = Void
     /// Step 4: the plugin's schema changes, in order. Default: none.
     var migrations: [Migration] { get }
-    /// Step 5: register services with `context.provide`, resolve with `context.require`.
-    func provide(_ context: PluginContext) async throws
-    /// Step 6: add routes; paths are relative to the manifest's base path.
+    /// Step 5: register services with `context.provide`, resolve with `context.require`, and
+    /// return what the later steps need. No database access: the schema may not exist yet.
+    func provide(_ context: PluginContext) async throws -> Provided
+    /// Step 6, for a plugin that needs nothing from `provide`: add routes; paths are relative
+    /// to the manifest's base path. Called by the default ``mount(_:provided:context:)``.
     func mount(_ routes: PluginRoutes, context: PluginContext) throws
-    /// Step 7: start-up work once every plugin is mounted.
+    /// Step 6: add routes built from what `provide` returned. Default: ``mount(_:context:)``.
+    func mount(_ routes: PluginRoutes, provided: Provided, context: PluginContext) throws
+    /// Step 7, for a plugin that needs nothing from `provide`. Called by the default ``boot(_:context:)``.
     func boot(_ context: PluginContext) async throws
+    /// Step 7: start-up work once every plugin is mounted and migrations ran: read the
+    /// database, start services with ``PluginContext/addService(_:)``. Default: ``boot(_:)``.
+    func boot(_ provided: Provided, context: PluginContext) async throws
     /// Polled by `/ready`; must answer within `PLINTH_HEALTH_TIMEOUT` (default 2 s). Default: healthy.
     func health(_ context: PluginContext) async -> PluginHealth
-    /// Step 8: release resources; runs in reverse dependency order after the server drained.
+    /// Polled by `/ready` with what `provide` returned. Default: ``health(_:)``.
+    func health(_ provided: Provided, context: PluginContext) async -> PluginHealth
+    /// Step 8, for a plugin that needs nothing from `provide`. Called by the default ``shutdown(_:context:)``.
     func shutdown(_ context: PluginContext) async throws
+    /// Step 8: release resources. Runs in reverse dependency order for every plugin that passed
+    /// configure, on every exit: after the server drained, after an inspecting command, and
+    /// when a later step failed. `provided` is `nil` when `provide` did not run or failed.
+    /// Default: ``shutdown(_:)``.
+    func shutdown(_ provided: Provided?, context: PluginContext) async throws
 }
 
 extension PluginLifecycle {
     public var migrations: [Migration] { [] }
-    public func provide(_ context: PluginContext) async throws {}
     public func mount(_ routes: PluginRoutes, context: PluginContext) throws {}
+    public func mount(_ routes: PluginRoutes, provided: Provided, context: PluginContext) throws { try mount(routes, context: context) }
     public func boot(_ context: PluginContext) async throws {}
+    public func boot(_ provided: Provided, context: PluginContext) async throws { try await boot(context) }
     public func health(_ context: PluginContext) async -> PluginHealth { .healthy }
+    public func health(_ provided: Provided, context: PluginContext) async -> PluginHealth { await health(context) }
     public func shutdown(_ context: PluginContext) async throws {}
+    public func shutdown(_ provided: Provided?, context: PluginContext) async throws { try await shutdown(context) }
+}
+
+extension PluginLifecycle where Provided == Void {
+    public func provide(_ context: PluginContext) async throws {}
 }
 
 /// A plugin's answer to a readiness check.
