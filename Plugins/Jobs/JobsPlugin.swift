@@ -27,7 +27,7 @@ public struct JobsPlugin: SaaSPlugin {
     public var migrations: [Migration] { JobsSchema.migrations }
 
     public func provide(_ context: PluginContext) async throws -> JobQueue {
-        let events = JobEventHub(database: context.database, enabled: settings.events, logger: context.logger)
+        let events = JobEventHub(database: context.database, channels: context.channels, enabled: settings.events, logger: context.logger)
         let queue = JobQueue(database: context.database, clock: context.clock, settings: settings, events: events, logger: context.logger)
         // A job that does nothing: for smoke tests, benchmarks and checking a deployment.
         queue.register("jobs.noop") { _, _ in }
@@ -36,6 +36,8 @@ public struct JobsPlugin: SaaSPlugin {
         try context.declarePermission(JobsRoutes.manage, "enqueue, retry and cancel the tenant's jobs", roles: ["owner", "admin"])
         // Schedules serve the whole instance: no tenant role may change them through the API.
         try context.declarePermission(JobsRoutes.schedules, "create, delete and trigger cron schedules", roles: [])
+        try context.declareChannel("tenant:{tenant}:jobs", policy: .permission(JobsRoutes.read))
+        try context.declareChannel("jobs", policy: .permission(JobsRoutes.read))
         return queue
     }
 

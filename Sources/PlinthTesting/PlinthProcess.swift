@@ -1,3 +1,5 @@
+import AsyncHTTPClient
+import NIOCore
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -121,16 +123,18 @@ public func httpPost(_ url: String, body: String, headers: [String: String] = [:
     try await httpRequest("POST", url, body: Data(body.utf8), headers: headers)
 }
 
+// AsyncHTTPClient rather than URLSession: on Linux, URLSession requests made from many tasks
+// at once have been seen never to complete (and to ignore their timeout), hanging the suite.
 func httpRequest(_ method: String, _ url: String, body: Data?, headers: [String: String]) async throws -> (status: Int, body: String, headers: [String: String]) {
-    var request = URLRequest(url: URL(string: url)!)
-    request.httpMethod = method
-    request.httpBody = body
-    for (key, value) in headers { request.setValue(value, forHTTPHeaderField: key) }
-    let (data, response) = try await URLSession.shared.data(for: request)
-    let http = response as! HTTPURLResponse
+    var request = HTTPClientRequest(url: url)
+    request.method = .init(rawValue: method)
+    for (key, value) in headers { request.headers.add(name: key, value: value) }
+    if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+    let data = try await response.body.collect(upTo: 64 << 20)
     var fields: [String: String] = [:]
-    for (key, value) in http.allHeaderFields { fields["\(key)".lowercased()] = "\(value)" }
-    return (http.statusCode, String(decoding: data, as: UTF8.self), fields)
+    for header in response.headers { fields[header.name.lowercased()] = header.value }
+    return (Int(response.status.code), String(buffer: data), fields)
 }
 
 final class SharedText: Sendable {

@@ -6,21 +6,10 @@ import Testing
 @Suite(.serialized) struct AuthServeTests {
     /// Runs curl; returns the status and body.
     static func curl(_ arguments: [String]) async throws -> (status: Int, body: String, headers: String) {
-        try await offPool { try curlBlocking(arguments) }
-    }
-
-    static func curlBlocking(_ arguments: [String]) throws -> (status: Int, body: String, headers: String) {
         let folder = NSTemporaryDirectory() + "curl-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-sS", "-D", folder, "-o", "-", "-w", "\n%{http_code}"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let result = try await runTool(["curl", "-sS", "-D", folder, "-o", "-", "-w", "\n%{http_code}"] + arguments)
+        let text = String(decoding: result.stdout, as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let headers = (try? String(contentsOfFile: folder, encoding: .utf8)) ?? ""
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"), headers)

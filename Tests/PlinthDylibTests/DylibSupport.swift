@@ -9,19 +9,8 @@ enum Dylib {
 
     /// `cc -shared -fPIC -I <header folder> <sources> -o <output> <arguments>`.
     static func compile(_ sources: [String], to output: String, _ arguments: [String] = []) async throws {
-        try await offPool { try compileBlocking(sources, to: output, arguments) }
-    }
-
-    static func compileBlocking(_ sources: [String], to output: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["cc", "-shared", "-fPIC", "-Wall", "-Werror", "-I", header] + sources + ["-o", output] + arguments
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ProcessTestError(message: "cc failed: \(text)") }
+        let result = try await runTool(["cc", "-shared", "-fPIC", "-Wall", "-Werror", "-I", header] + sources + ["-o", output] + arguments)
+        guard result.status == 0 else { throw ProcessTestError(message: "cc failed: \(result.stderr)") }
     }
 
     /// The fault fixture built with `defines` (`FAULT_BAD_MAGIC`, `PLUGIN_NAME="x"`) into `folder/name`.

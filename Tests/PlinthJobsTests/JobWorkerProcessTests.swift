@@ -26,12 +26,7 @@ import Testing
     }
 
     static func post(_ url: String, _ json: String) async throws -> Int {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "content-type")
-        request.httpBody = Data(json.utf8)
-        let (_, response) = try await URLSession.shared.data(for: request)
-        return (response as! HTTPURLResponse).statusCode
+        try await httpPost(url, body: json, headers: ["content-type": "application/json"]).status
     }
 
     static func eventually(_ what: String, timeout: Double = 60, _ condition: () async throws -> Bool) async throws {
@@ -122,14 +117,16 @@ import Testing
         // `curl -N` as a dashboard would hold the stream, for four seconds.
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        curl.arguments = ["curl", "-sN", "--max-time", "4", url + "/api/jobs/events?type=fixture.record"]
-        let out = Pipe()
-        curl.standardOutput = out
+        // Into a file, not a pipe: a process another test starts meanwhile could inherit the
+        // pipe's write end and keep its end-of-file from ever coming.
+        let streamFile = folder + "/stream.txt"
+        curl.arguments = ["curl", "-sN", "--max-time", "4", "-o", streamFile, url + "/api/jobs/events?type=fixture.record"]
         try curl.run()
         try await Task.sleep(for: .milliseconds(700))
         #expect(try await Self.post(url + "/api/jobs", #"{"type":"fixture.record","payload":{"tag":"sse"}}"#) == 201)
         #expect(try await Self.post(url + "/api/jobs", #"{"type":"jobs.noop"}"#) == 201)
-        let text = try await Task.detached { String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }.value
+        while curl.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        let text = (try? String(contentsOfFile: streamFile, encoding: .utf8)) ?? ""
         let states = text.split(separator: "\n").filter { $0.hasPrefix("data: ") }.compactMap { line -> String? in
             let object = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any]
             return object?["state"] as? String

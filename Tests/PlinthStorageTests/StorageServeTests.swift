@@ -27,20 +27,10 @@ import Testing
     }
 
     static func curl(_ arguments: [String]) async throws -> String {
-        try await offPool { try curlBlocking(arguments) }
-    }
-
-    static func curlBlocking(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-sS", "--fail-with-body"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ProcessFailure(message: "curl \(arguments) exited \(process.terminationStatus): \(String(decoding: data, as: UTF8.self))") }
-        return String(decoding: data, as: UTF8.self)
+        let result = try await runTool(["curl", "-sS", "--fail-with-body"] + arguments)
+        let text = String(decoding: result.stdout, as: UTF8.self)
+        guard result.status == 0 else { throw ProcessFailure(message: "curl \(arguments) exited \(result.status): \(text)") }
+        return text
     }
 
     static func sha256(file: String) throws -> String {

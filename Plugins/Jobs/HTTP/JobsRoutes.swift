@@ -55,7 +55,7 @@ struct JobsRoutes {
                 .requires(.permission(Self.read))
                 .query(EventsQuery.self)
                 .streams(.ok, .serverSentEvents)
-                .handle { input, context in events(input.query, context) },
+                .handle { input, context in try await events(input.query, input.request, context) },
             Route.get("schedules", id: "jobs.schedules.list", "List the cron schedules")
                 .requires(.permission(Self.read))
                 .responds(.ok, ScheduleList.self)
@@ -245,61 +245,19 @@ struct JobsRoutes {
         }
     }
 
-    /// Server-Sent Events: one `job` event per status change (`?type=` filters), and a comment
-    /// every 15 s so that proxies keep the connection open.
+    /// Server-Sent Events through the kernel's helper: one `job` event per status change of
+    /// the caller's tenant (`?type=` filters; a caller without a tenant sees jobs of no tenant),
+    /// a comment every `PLINTH_REALTIME_HEARTBEAT` seconds, resuming after `Last-Event-ID`.
     ///
     /// The caller's credentials are checked again every second while the stream runs: once they
     /// no longer hold (signed out, key revoked, removed from the tenant) the stream sends an
     /// `end` event saying why and closes, and no event after that check reaches it.
-    func events(_ query: EventsQuery, _ context: PlinthRequestContext) -> Response {
-        let tenant = context.tenantID
+    func events(_ query: EventsQuery, _ request: Request, _ context: PlinthRequestContext) async throws -> Response {
         let type = query.type
-        let subscription = queue.subscribe()
-        let (lines, sink) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1000))
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        let access = StreamAccess()
-        let forward = Task {
-            for await event in subscription where (tenant == nil || event.tenant == tenant) && (type == nil || event.type == type) {
-                guard access.open, let data = try? encoder.encode(event) else { continue }
-                sink.yield("id: \(event.id)-\(event.state.rawValue)-\(event.attempt)\nevent: job\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
-            }
-            sink.finish()
+        return try await ServerSentEvents.stream(channel: JobEventHub.channel(tenant: context.tenantID), channels: queue.events.channels, request: request, context: context) { message in
+            if let type, message.payload["type"] != .string(type) { return nil }
+            return ServerSentEvents.payload(message)
         }
-        let watch = Task {
-            var ticks = 0
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                guard await context.credentialsStillHold() else {
-                    access.close()
-                    sink.yield("event: end\ndata: {\"reason\":\"credentials-revoked\"}\n\n")
-                    sink.finish()
-                    return
-                }
-                ticks += 1
-                if ticks % 15 == 0 { sink.yield(": keep-alive\n\n") }
-            }
-        }
-        var headers = HTTPFields()
-        headers[.contentType] = "text/event-stream"
-        headers[.cacheControl] = "no-cache"
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            defer {
-                forward.cancel()
-                watch.cancel()
-            }
-            try await writer.write(ByteBuffer(string: ": connected\n\n"))
-            for await line in lines { try await writer.write(ByteBuffer(string: line)) }
-            try await writer.finish(nil)
-        })
-    }
-
-    /// Whether a stream may still deliver; closed once its caller's credentials stop holding.
-    final class StreamAccess: Sendable {
-        private let state = Atomic<Bool>(true)
-        var open: Bool { state.load(ordering: .acquiring) }
-        func close() { state.store(false, ordering: .releasing) }
     }
 
     static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {

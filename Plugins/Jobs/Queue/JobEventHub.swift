@@ -3,20 +3,24 @@ import Logging
 import PlinthKernel
 import Synchronization
 
-/// Status changes, fanned out to in-process subscribers (the SSE route). Events travel as
-/// database notifications, so a subscriber on one instance sees the jobs of every instance on
-/// PostgreSQL; one listener per instance feeds all of its subscribers.
+/// Status changes, fanned out to in-process subscribers and to the kernel's realtime channels
+/// `tenant:{tenant}:jobs` (a tenant's jobs) and `jobs` (jobs of no tenant), which the SSE route
+/// and `/ws` serve. Events travel as compact database notifications of their own, so a
+/// subscriber on one instance sees the jobs of every instance on PostgreSQL; one listener per
+/// instance feeds all of its subscribers.
 final class JobEventHub: Sendable {
     static let wakeChannel = "jobs_wake"
     static let eventChannel = "jobs_events"
 
     let database: Database
+    let channels: Channels
     let enabled: Bool
     let logger: Logger
     private let subscribers = Mutex<[UUID: AsyncStream<JobEvent>.Continuation]>([:])
 
-    init(database: Database, enabled: Bool, logger: Logger) {
+    init(database: Database, channels: Channels, enabled: Bool, logger: Logger) {
         self.database = database
+        self.channels = channels
         self.enabled = enabled
         self.logger = logger
     }
@@ -44,6 +48,9 @@ final class JobEventHub: Sendable {
 
     static let payloadLimit = 7000
 
+    /// The channel a job's events go to.
+    static func channel(tenant: String?) -> String { tenant.map { "tenant:\($0):jobs" } ?? "jobs" }
+
     /// Events from now on; the stream ends when its consumer stops iterating.
     func subscribe() -> AsyncStream<JobEvent> {
         let (stream, continuation) = AsyncStream<JobEvent>.makeStream(bufferingPolicy: .bufferingNewest(1000))
@@ -65,9 +72,11 @@ final class JobEventHub: Sendable {
             // Most instances have nobody watching: decoding every claim and completion for no
             // one would cost more than the jobs themselves.
             let continuations = subscribers.withLock { Array($0.values) }
-            guard !continuations.isEmpty, let events = JobEvent.decodeNotification(payload) else { continue }
+            guard !continuations.isEmpty || channels.isWatchingAny, let events = JobEvent.decodeNotification(payload) else { continue }
             for event in events {
                 for continuation in continuations { continuation.yield(event) }
+                let channel = Self.channel(tenant: event.tenant)
+                if channels.isWatched(channel) { channels.deliverLocally(event.message(on: channel)) }
             }
         }
     }

@@ -31,6 +31,11 @@ public struct KernelConfiguration: Sendable {
     public var sessionIdleTimeout: Double = 1_800
     /// `PLINTH_SESSION_PURGE_INTERVAL` in seconds. Default 600.
     public var sessionPurgeInterval: Double = 600
+    /// Realtime channels: `PLINTH_REALTIME_QUEUE` (256 messages a subscriber may fall behind),
+    /// `PLINTH_REALTIME_REPLAY` (100 messages kept per channel for resuming),
+    /// `PLINTH_REALTIME_REPLAY_AGE` (300 s), `PLINTH_REALTIME_HEARTBEAT` (15 s between SSE
+    /// comments and WebSocket pings), `PLINTH_REALTIME_TICKET_EXPIRY` (30 s, `/ws` tickets).
+    public var realtime = Channels.Limits()
     /// `PLINTH_SHUTDOWN_TIMEOUT` in seconds: in-flight requests get this long to finish. Default 30.
     public var shutdownTimeout: Double = 30
     /// `PLINTH_HEALTH_TIMEOUT` in seconds for each plugin's health check on `/ready`. Default 2.
@@ -114,6 +119,16 @@ public struct KernelConfiguration: Sendable {
         show("SESSION_IDLE_TIMEOUT", String(c.sessionIdleTimeout))
         c.sessionPurgeInterval = try source.seconds("PLINTH_SESSION_PURGE_INTERVAL", default: c.sessionPurgeInterval, minimum: 0.01)
         show("PLINTH_SESSION_PURGE_INTERVAL", String(c.sessionPurgeInterval))
+        c.realtime.queue = try source.int("PLINTH_REALTIME_QUEUE", default: c.realtime.queue, range: 1...1_000_000)
+        show("PLINTH_REALTIME_QUEUE", String(c.realtime.queue))
+        c.realtime.replay = try source.int("PLINTH_REALTIME_REPLAY", default: c.realtime.replay, range: 0...100_000)
+        show("PLINTH_REALTIME_REPLAY", String(c.realtime.replay))
+        c.realtime.replayAge = try source.seconds("PLINTH_REALTIME_REPLAY_AGE", default: c.realtime.replayAge, minimum: 0)
+        show("PLINTH_REALTIME_REPLAY_AGE", String(c.realtime.replayAge))
+        c.realtime.heartbeat = try source.seconds("PLINTH_REALTIME_HEARTBEAT", default: c.realtime.heartbeat, minimum: 0.01)
+        show("PLINTH_REALTIME_HEARTBEAT", String(c.realtime.heartbeat))
+        c.realtime.ticketExpiry = try source.seconds("PLINTH_REALTIME_TICKET_EXPIRY", default: c.realtime.ticketExpiry, minimum: 1)
+        show("PLINTH_REALTIME_TICKET_EXPIRY", String(c.realtime.ticketExpiry))
         c.shutdownTimeout = try source.seconds("PLINTH_SHUTDOWN_TIMEOUT", default: c.shutdownTimeout, minimum: 0)
         show("PLINTH_SHUTDOWN_TIMEOUT", String(c.shutdownTimeout))
         c.healthTimeout = try source.seconds("PLINTH_HEALTH_TIMEOUT", default: c.healthTimeout, minimum: 0.01)

@@ -105,13 +105,14 @@ public final class Kernel: Sendable {
         let running = try await prepare(plugins: plugins, database: database, secrets: secrets, options: options, configured: &configured)
         guard options.boot else { return try await body(running) }
         try await running.events.start()
+        try await running.channels.start()
         for plugin in running.plugins {
             do { try await plugin.boot() } catch let error as KernelStartupError { throw error } catch {
                 throw KernelStartupError("plugin '\(plugin.id)' failed to boot: \(DatabaseError.describe(error))", code: .boot, plugin: plugin.id)
             }
             plugin.context.logger.debug("booted")
         }
-        var services: [any Service] = [EventBusService(bus: running.events), SessionPurgeService(store: running.sessions, interval: configuration.sessionPurgeInterval, logger: logger)]
+        var services: [any Service] = [EventBusService(bus: running.events), ChannelsService(channels: running.channels), SessionPurgeService(store: running.sessions, interval: configuration.sessionPurgeInterval, logger: logger)]
         services += running.background.all.map(\.service)
         let group = ServiceGroup(services: services, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -131,7 +132,9 @@ public final class Kernel: Sendable {
         let sessions = SessionStore(database: database, clock: clock, expiry: configuration.sessionExpiry, idleTimeout: configuration.sessionIdleTimeout)
         let background = BackgroundServices()
         let permissions = PermissionCatalog()
+        let channels = Channels(database: database, logger: logger, metrics: metrics, clock: clock, limits: configuration.realtime)
         try services.provide(PermissionCatalog.self, permissions, by: "kernel")
+        try services.provide(Channels.self, channels, by: "kernel")
         try services.provide(Database.self, database, by: "kernel")
         try services.provide(SessionStore.self, sessions, by: "kernel")
         try services.provide(AuditLog.self, audit, by: "kernel")
@@ -145,7 +148,7 @@ public final class Kernel: Sendable {
                 manifest: entry.manifest, config: PluginConfig(pluginID: entry.manifest.id, environment: configuration.source),
                 kernel: KernelSettings(configuration),
                 logger: pluginLogger, database: database, events: events, audit: audit, sessions: sessions,
-                permissions: permissions, secrets: secrets, clock: clock, metrics: metrics, services: services, backgroundServices: background
+                permissions: permissions, secrets: secrets, channels: channels, clock: clock, metrics: metrics, services: services, backgroundServices: background
             )
             do {
                 loaded.append(LoadedPlugin(entry: entry, instance: try entry.make(context), context: context))
@@ -172,7 +175,7 @@ public final class Kernel: Sendable {
         let router = Router(context: PlinthRequestContext.self)
         let running = RunningKernel(
             configuration: configuration, database: database, services: services, events: events, audit: audit,
-            sessions: sessions, secrets: secrets, routes: routes, router: router, plugins: loaded, migrator: migrator,
+            sessions: sessions, secrets: secrets, channels: channels, routes: routes, router: router, plugins: loaded, migrator: migrator,
             logger: logger, metrics: metrics, background: background
         )
         guard options.boot || options.mount else { return running }

@@ -1,6 +1,6 @@
 /// The kernel's own schema, recorded under the plugin id `kernel` and applied before any plugin's.
 enum KernelMigrations {
-    static let all: [Migration] = [sessions, auditLog]
+    static let all: [Migration] = [sessions, auditLog, channelPayloads]
 
     static let sessions = Migration(
         "001_sessions",
@@ -50,5 +50,16 @@ enum KernelMigrations {
             sqlite: ["DROP TABLE plinth_audit_log"],
             postgres: ["DROP TABLE plinth_audit_log", "DROP FUNCTION plinth_audit_log_append_only()"]
         )
+    )
+
+    /// Realtime messages over NOTIFY's payload limit, read by every instance by id.
+    static let channelPayloads = Migration(
+        "003_channel_payloads",
+        up: MigrationSQL(
+            sqlite: ["CREATE TABLE plinth_channel_payloads (id TEXT PRIMARY KEY, body TEXT NOT NULL, created_at REAL NOT NULL)"],
+            postgres: ["CREATE TABLE plinth_channel_payloads (id TEXT PRIMARY KEY, body TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL)",
+                       "CREATE INDEX plinth_channel_payloads_created ON plinth_channel_payloads (created_at)"]
+        ),
+        down: MigrationSQL(sqlite: ["DROP TABLE plinth_channel_payloads"], postgres: ["DROP TABLE plinth_channel_payloads"])
     )
 }

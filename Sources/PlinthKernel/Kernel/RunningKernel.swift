@@ -14,6 +14,8 @@ public struct RunningKernel {
     public let sessions: SessionStore
     /// Seals and opens plugins' secrets at rest (`PLINTH_SECRET_KEY`).
     public let secrets: SecretStore
+    /// Realtime channels: publish here, subscribe over `/ws` or SSE.
+    public let channels: Channels
     public let routes: RouteTable
     public let router: Router<PlinthRequestContext>
     /// Enabled plugins in dependency order.

@@ -19,6 +19,8 @@ public struct PluginContext: Sendable {
     public let permissions: PermissionCatalog
     /// Seals values at rest with `PLINTH_SECRET_KEY`; see ``SecretStore``.
     public let secrets: SecretStore
+    /// Realtime channels: declare in step 5 with ``declareChannel(_:policy:)``, publish any time after boot.
+    public let channels: Channels
     public let clock: any KernelClock
     public let metrics: KernelMetrics
     /// The registry behind ``provide(_:_:)`` and ``require(_:)``.
@@ -50,6 +52,12 @@ public struct PluginContext: Sendable {
     /// held by the tenant `roles` (`owner`, `admin`, `member`). Call in step 5 (provide).
     public func declarePermission(_ name: String, _ description: String, roles: Set<String>) throws {
         try permissions.declare(name, description: description, roles: roles, plugin: id)
+    }
+
+    /// Declares the channels matching `pattern` that this plugin publishes to, and who may
+    /// subscribe (see ``ChannelDeclaration``). Call in step 5 (provide).
+    public func declareChannel(_ pattern: String, policy: RoutePolicy) throws {
+        try channels.declare(pattern, policy: policy, plugin: id)
     }
 
     /// Runs `service` from boot until shutdown, as part of the kernel's service group.

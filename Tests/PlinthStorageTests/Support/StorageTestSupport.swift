@@ -118,28 +118,12 @@ func testBytes(_ count: Int, seed: UInt64 = 0x9E3779B97F4A7C15) -> [UInt8] {
 
 /// Runs a Python helper from Tests/PlinthStorageTests/Scripts with JSON on stdin; returns stdout.
 func runPython(_ script: String, input: Data) async throws -> Data {
-    try await offPool { try runPythonBlocking(script, input: input) }
-}
-
-private func runPythonBlocking(_ script: String, input: Data) throws -> Data {
     let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Scripts/\(script)").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", path]
-    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    stdin.fileHandleForWriting.write(input)
-    try stdin.fileHandleForWriting.close()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw ProcessFailure(message: "\(script) exited \(process.terminationStatus): \(String(decoding: errors, as: UTF8.self))")
+    let result = try await runTool(["python3", path], input: input)
+    guard result.status == 0 else {
+        throw ProcessFailure(message: "\(script) exited \(result.status): \(result.stderr)")
     }
-    return output
+    return result.stdout
 }
 
 struct ProcessFailure: Error, CustomStringConvertible {
