@@ -110,14 +110,42 @@ final class ResponseBuilder: Sendable {
 
 /// Where a failing plugin or host function puts its message.
 final class ErrorBox: Sendable {
-    let message = Mutex<String?>(nil)
+    /// The message, and its bytes once `error_message` lent them to the plugin.
+    struct Stored: @unchecked Sendable {
+        // @unchecked: the buffer is only read, replaced or freed under the box's lock (and in
+        // deinit, when nothing else holds the box), so no two threads touch it at once.
+        var text: String?
+        var bytes: UnsafeMutableBufferPointer<UInt8>?
+    }
+    private let stored = Mutex(Stored())
 
     var pointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
     static func from(_ pointer: OpaquePointer?) -> ErrorBox? {
         pointer.map { Unmanaged<ErrorBox>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
     }
-    func set(_ text: String) { message.withLock { $0 = text } }
-    var text: String? { message.withLock { $0 } }
+    func set(_ text: String) {
+        stored.withLock { stored in
+            stored.bytes?.deallocate()
+            stored = Stored(text: text, bytes: nil)
+        }
+    }
+    var text: String? { stored.withLock { $0.text } }
+
+    /// The message as bytes the plugin may read until the next `set` or the end of the call.
+    var lent: plinth_bytes {
+        stored.withLock { stored in
+            guard let text = stored.text, !text.isEmpty else { return plinth_bytes(ptr: nil, len: 0) }
+            if stored.bytes == nil {
+                let utf8 = Array(text.utf8)
+                let block = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: utf8.count)
+                _ = block.initialize(from: utf8)
+                stored.bytes = block
+            }
+            return plinth_bytes(ptr: UnsafePointer(stored.bytes!.baseAddress), len: stored.bytes!.count)
+        }
+    }
+
+    deinit { stored.withLock { $0.bytes?.deallocate() } }
 }
 
 /// A result row lent to a row callback: names and values live in the arena until it returns.

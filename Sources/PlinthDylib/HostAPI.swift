@@ -41,7 +41,8 @@ enum HostAPI {
                 return view.names[index]
             },
             emit_event: { call, name, payload, error in HostAPI.emitEvent(call, name, payload, error) },
-            register_route_spec: { ctx, spec, handler, error in HostAPI.registerRouteSpec(ctx, spec, handler, error) }
+            register_route_spec: { ctx, spec, handler, error in HostAPI.registerRouteSpec(ctx, spec, handler, error) },
+            error_message: { error in ErrorBox.from(error)?.lent ?? plinth_bytes(ptr: nil, len: 0) }
         ))
         return UnsafePointer(table)
     }()

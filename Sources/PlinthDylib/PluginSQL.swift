@@ -22,15 +22,60 @@ enum PluginSQL {
         }
     }
 
-    /// - Throws: a message naming a `$n` that has no parameter.
+    /// The query, its `$n` placeholders bound (only outside string literals, quoted names and
+    /// comments).
+    /// - Throws: a message when the SQL holds more than one statement or a `?` placeholder (each
+    ///   database would treat them differently: SQLite ran only the first statement and bound
+    ///   `?` as NULL), or names a `$n` that has no parameter.
     static func query(_ sql: String, _ values: [Value]) throws -> SQLQueryString {
         var query = SQLQueryString("")
         var literal = ""
-        var index = sql.startIndex
-        while index < sql.endIndex {
-            let character = sql[index]
-            if character == "$", let digitsEnd = sql[sql.index(after: index)...].firstIndex(where: { !$0.isNumber }) ?? Optional(sql.endIndex),
-               digitsEnd > sql.index(after: index), let n = Int(sql[sql.index(after: index)..<digitsEnd]) {
+        let characters = Array(sql)
+        var index = 0
+        var sawEnd = false
+        func peek(_ offset: Int) -> Character? { index + offset < characters.count ? characters[index + offset] : nil }
+        while index < characters.count {
+            let character = characters[index]
+            // Skip what may hold '$', '?' or ';' without being SQL: literals, quoted names, comments.
+            if character == "'" || character == "\"" {
+                var end = index + 1
+                while end < characters.count {
+                    if characters[end] == character {
+                        if end + 1 < characters.count && characters[end + 1] == character { end += 2; continue }
+                        break
+                    }
+                    end += 1
+                }
+                literal.append(contentsOf: characters[index...min(end, characters.count - 1)])
+                index = end + 1
+                continue
+            }
+            if character == "-" && peek(1) == "-" {
+                while index < characters.count && characters[index] != "\n" { literal.append(characters[index]); index += 1 }
+                continue
+            }
+            if character == "/" && peek(1) == "*" {
+                var end = index + 2
+                while end + 1 < characters.count && !(characters[end] == "*" && characters[end + 1] == "/") { end += 1 }
+                literal.append(contentsOf: characters[index..<min(end + 2, characters.count)])
+                index = end + 2
+                continue
+            }
+            if sawEnd && !character.isWhitespace {
+                throw DatabaseError(message: "the SQL holds more than one statement; send one per db_query (migrations may hold several)")
+            }
+            if character == ";" {
+                sawEnd = true
+                index += 1
+                continue
+            }
+            if character == "?" {
+                throw DatabaseError(message: "the SQL uses '?'; write $1, $2, ... for parameters, on SQLite as on PostgreSQL")
+            }
+            if character == "$", let first = peek(1), first.isNumber {
+                var end = index + 1
+                while end < characters.count && characters[end].isNumber { end += 1 }
+                let n = Int(String(characters[(index + 1)..<end])) ?? 0
                 guard n >= 1 && n <= values.count else { throw DatabaseError(message: "the SQL uses $\(n) but \(values.count) parameter(s) were given") }
                 query.appendLiteral(literal)
                 literal = ""
@@ -40,11 +85,11 @@ enum PluginSQL {
                 case .integer(let integer): query.appendInterpolation(bind: Int(integer))
                 case .real(let real): query.appendInterpolation(bind: real)
                 }
-                index = digitsEnd
+                index = end
                 continue
             }
             literal.append(character)
-            index = sql.index(after: index)
+            index += 1
         }
         query.appendLiteral(literal)
         return query

@@ -8,9 +8,27 @@ import Testing
 @Suite struct DylibWireTests {
     static let fixture = Dylib.root + "/Tests/PlinthDylibTests/Fixtures/wire.c"
 
-    static func serve(_ folder: String, _ plugins: String) async throws -> (PlinthProcess, String) {
+    static func serve(_ folder: String, _ plugins: String, _ environment: [String: String] = [:]) async throws -> (PlinthProcess, String) {
         try await Dylib.compile([Self.fixture], to: plugins + "/wire.so")
-        return try await Dylib.serve(folder, ["PLINTH_PLUGINS": "wire", "PLINTH_WIRE_GREETING": "hi"])
+        return try await Dylib.serve(folder, environment.merging(["PLINTH_PLUGINS": "wire", "PLINTH_WIRE_GREETING": "hi"]) { $1 })
+    }
+
+    @Test(arguments: TestBackend.all)
+    func twoStatementsAndQuestionMarksAreRefusedOnBothDatabases(backend: TestBackend) async throws {
+        let (folder, plugins) = try Dylib.folders()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (environment, drop) = try await ProcessDatabase.make(backend, folder: folder + "/data")
+        let (server, url) = try await Self.serve(folder, plugins, environment)
+        // The plugin answers with the reason it read back with error_message.
+        let two = try await httpGet(url + "/api/wire/sql/two")
+        #expect(two.status == 409)
+        #expect(two.body.contains("holds more than one statement"), "\(two.body)")
+        let question = try await httpGet(url + "/api/wire/sql/qmark")
+        #expect(question.status == 409)
+        #expect(question.body.contains("uses '?'"), "\(question.body)")
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
+        try await drop()
     }
 
     @Test func theHostFramesEveryAnswerSoAKeptAliveConnectionStaysInStep() async throws {

@@ -252,6 +252,8 @@ typedef struct plinth_host_api {
     /* The database. */
 
     /** Runs one SQL statement with parameters $1..$n (also on SQLite), in its own transaction,
+     *  and refuses, on both databases, SQL with a second statement after ';' or a '?'
+     *  placeholder ('$', '?' and ';' inside string literals, quoted names and comments are text),
      *  inside the tenant of the call (row level security applies). Each result row is passed to
      *  `on_row` with `user`; NULL `on_row` ignores rows. Tables are the plugin's own: name them
      *  with the plugin's name as prefix. Blocks until done. */
@@ -277,6 +279,10 @@ typedef struct plinth_host_api {
      *  PLINTH_ERR and the reason in `error`, and the plugin does not load even if init goes on. */
     plinth_status (*register_route_spec)(plinth_host_ctx *ctx, const plinth_route_spec *spec, plinth_handler_fn handler,
                                          plinth_error *error);
+    /** ABI 1.1. The message a host function (or set_error) put into `error`, such as why
+     *  db_query failed; empty bytes when there is none. Borrowed: valid until `error` is filled
+     *  again or the call that handed it out returns. */
+    plinth_bytes (*error_message)(const plinth_error *error);
 } plinth_host_api;
 
 /**

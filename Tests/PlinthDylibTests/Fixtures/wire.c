@@ -55,6 +55,20 @@ static plinth_status logs(void *state, plinth_call *call, const plinth_request *
     return PLINTH_OK;
 }
 
+/* GET sql/two and sql/qmark: SQL each database would treat differently. 409 with the host's
+ * reason as the body when refused. */
+static plinth_status sql(void *state, plinth_call *call, const plinth_request *request, plinth_response *response, plinth_error *error) {
+    (void)state;
+    plinth_bytes which = parameter(request, "case");
+    const char *text = (which.len == 3 && memcmp(which.ptr, "two", 3) == 0) ? "SELECT 1; SELECT 2" : "SELECT ? AS x";
+    plinth_param params[1] = {{.type = PLINTH_INTEGER, .integer = 1}};
+    plinth_status status = host->db_query(call, plinth_str(text), params, 1, NULL, NULL, error);
+    host->response_status(response, status == PLINTH_OK ? 200 : 409);
+    /* The host's reason, read back (ABI 1.1). */
+    if (status != PLINTH_OK) host->response_body(response, host->error_message(error));
+    return PLINTH_OK;
+}
+
 static plinth_status boot(void *state, plinth_call *call, plinth_error *error) {
     (void)state; (void)error;
     plinth_bytes value = {0};
@@ -81,6 +95,7 @@ static plinth_status init(const plinth_host_api *api, plinth_host_ctx *ctx, void
     if (api->register_route(ctx, plinth_str("GET"), plinth_str("empty"), empty, error) != PLINTH_OK) return PLINTH_ERR;
     if (api->register_route(ctx, plinth_str("GET"), plinth_str("status/:code"), status, error) != PLINTH_OK) return PLINTH_ERR;
     if (api->register_route(ctx, plinth_str("GET"), plinth_str("logs"), logs, error) != PLINTH_OK) return PLINTH_ERR;
+    if (api->register_route(ctx, plinth_str("GET"), plinth_str("sql/:case"), sql, error) != PLINTH_OK) return PLINTH_ERR;
     return api->register_hook(ctx, PLINTH_HOOK_BOOT, boot, error);
 }
 
