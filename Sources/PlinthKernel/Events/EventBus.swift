@@ -22,12 +22,13 @@ public final class EventBus: Sendable {
     public let instanceID: String
     private let subscribers = Mutex<[UUID: (name: String?, continuation: AsyncStream<EventEnvelope>.Continuation)]>([:])
     private let handlers = Mutex<[(name: String, plugin: String, handle: @Sendable (EventEnvelope) async throws -> Void)]>([])
-    private let stream = Mutex<AsyncThrowingStream<String, any Error>?>(nil)
+    private let listener: DurableListener
 
     init(database: Database, logger: Logger, instanceID: String = UUID().uuidString) {
         self.database = database
         self.logger = logger
         self.instanceID = instanceID
+        listener = DurableListener(database: database, channel: Self.channel, name: "event bus", logger: logger)
     }
 
     /// Publishes `event` from plugin `source`.
@@ -75,36 +76,10 @@ public final class EventBus: Sendable {
     }
 
     /// Starts listening; called by the kernel before plugins boot.
-    func start() async throws {
-        let notifications = try await database.listen(channel: Self.channel)
-        stream.withLock { $0 = notifications }
-    }
+    func start() async throws { try await listener.start() }
 
-    /// Delivers what arrives until graceful shutdown. A lost PostgreSQL listener is logged at
-    /// once and re-established with backoff (1 s doubling to 30 s); events published while it
-    /// was down are not replayed — the bus delivers at most once.
-    func deliver() async throws {
-        var failures = 0
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                if stream.withLock({ $0 }) == nil { try await start() }
-                guard let notifications = stream.withLock({ $0 }) else { return }
-                for try await text in notifications.cancelOnGracefulShutdown() {
-                    failures = 0
-                    await dispatch(text)
-                }
-                if Task.isShuttingDownGracefully || Task.isCancelled { return }
-                throw DatabaseError(message: "the notification stream ended")
-            } catch {
-                if Task.isShuttingDownGracefully || Task.isCancelled { return }
-                stream.withLock { $0 = nil }
-                failures += 1
-                let wait = min(30.0, pow(2.0, Double(failures - 1)))
-                logger.error("event bus lost its database listener; reconnecting", metadata: ["error": "\(DatabaseError.describe(error))", "retry_in_s": "\(wait)"])
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
-            }
-        }
-    }
+    /// Delivers what arrives until graceful shutdown (see ``DurableListener``): at most once.
+    func deliver() async throws { await listener.run { await dispatch($0) } }
 
     private func dispatch(_ text: String) async {
         guard let envelope = try? JSONDecoder().decode(EventEnvelope.self, from: Data(text.utf8)) else {

@@ -55,7 +55,7 @@ public final class Channels: Sendable {
     private let sequence = Atomic<UInt64>(0)
     private let declarations = Mutex<[ChannelDeclaration]>([])
     private let state = Mutex(State())
-    private let stream = Mutex<AsyncThrowingStream<String, any Error>?>(nil)
+    private let listener: DurableListener
 
     struct Subscriber {
         let continuation: AsyncStream<ChannelMessage>.Continuation
@@ -78,6 +78,7 @@ public final class Channels: Sendable {
         self.metrics = metrics
         self.clock = clock
         self.limits = limits
+        listener = DurableListener(database: database, channel: Self.notificationChannel, name: "realtime channels", logger: logger)
     }
 
     // MARK: Declaring and authorizing
@@ -189,35 +190,13 @@ public final class Channels: Sendable {
     // MARK: Delivery
 
     /// Starts listening; once it returns, no message published afterwards is missed here.
-    func start() async throws {
-        let notifications = try await database.listen(channel: Self.notificationChannel)
-        stream.withLock { $0 = notifications }
-    }
+    func start() async throws { try await listener.start() }
 
-    /// Delivers until graceful shutdown, re-establishing a lost listener with backoff (1 s
-    /// doubling to 30 s), then ends every subscription with ``ChannelEnd/shutdown``.
+    /// Delivers until graceful shutdown (see ``DurableListener``), then ends every subscription
+    /// with ``ChannelEnd/shutdown``.
     func deliver() async throws {
         defer { close() }
-        var failures = 0
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                if stream.withLock({ $0 }) == nil { try await start() }
-                guard let notifications = stream.withLock({ $0 }) else { return }
-                for try await text in notifications.cancelOnGracefulShutdown() {
-                    failures = 0
-                    await receive(text)
-                }
-                if Task.isShuttingDownGracefully || Task.isCancelled { return }
-                throw DatabaseError(message: "the notification stream ended")
-            } catch {
-                if Task.isShuttingDownGracefully || Task.isCancelled { return }
-                stream.withLock { $0 = nil }
-                failures += 1
-                let wait = min(30.0, pow(2.0, Double(failures - 1)))
-                logger.error("realtime channels lost their database listener; reconnecting", metadata: ["error": "\(DatabaseError.describe(error))", "retry_in_s": "\(wait)"])
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
-            }
-        }
+        await listener.run { await receive($0) }
     }
 
     private func receive(_ text: String) async {
