@@ -26,7 +26,11 @@ public final class RawConnection: Sendable {
     deinit { close(fd) }
 
     public func send(_ text: String) throws {
-        let bytes = Array(text.utf8)
+        try send(bytes: Array(text.utf8))
+    }
+
+    /// Sends raw bytes (a hand-made WebSocket frame).
+    public func send(bytes: [UInt8]) throws {
         let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         guard sent == bytes.count else { throw RawConnectionError(description: "send failed: errno \(errno)") }
     }
@@ -41,6 +45,12 @@ public final class RawConnection: Sendable {
     /// so far, or `timeout` seconds pass.
     /// - Returns: the bytes as text, and whether the server closed the connection.
     public func readUntilClosed(timeout: Double, until done: @escaping @Sendable (String) -> Bool = { _ in false }) async throws -> (text: String, closed: Bool) {
+        let (bytes, closed) = try await readBytesUntilClosed(timeout: timeout) { done(String(decoding: $0, as: UTF8.self)) }
+        return (String(decoding: bytes, as: UTF8.self), closed)
+    }
+
+    /// ``readUntilClosed(timeout:until:)`` as bytes.
+    public func readBytesUntilClosed(timeout: Double, until done: @escaping @Sendable ([UInt8]) -> Bool = { _ in false }) async throws -> (bytes: [UInt8], closed: Bool) {
         let fd = self.fd
         return try await offPool {
             var received = [UInt8]()
@@ -51,11 +61,11 @@ public final class RawConnection: Sendable {
                 let left = Int32(max(1, deadline.timeIntervalSinceNow * 1000))
                 guard poll(&poller, 1, left) > 0 else { continue }
                 let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                if count <= 0 { return (String(decoding: received, as: UTF8.self), true) }
+                if count <= 0 { return (received, true) }
                 received += buffer[0..<count]
-                if done(String(decoding: received, as: UTF8.self)) { return (String(decoding: received, as: UTF8.self), false) }
+                if done(received) { return (received, false) }
             }
-            return (String(decoding: received, as: UTF8.self), false)
+            return (received, false)
         }
     }
 

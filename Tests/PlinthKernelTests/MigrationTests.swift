@@ -37,7 +37,7 @@ import Testing
         try await onSameDatabase(backend, [([Self.create, Self.add], { (kernel: RunningKernel) async throws -> Void in
             #expect(try await kernel.migrator.plan(plugin: "mig").map(\.name) == ["001_create", "002_add"])
             let applied = try await kernel.migrator.up()
-            #expect(applied.map { "\($0.plugin)/\($0.name)" } == ["kernel/001_sessions", "kernel/002_audit_log", "kernel/003_channel_payloads", "mig/001_create", "mig/002_add"])
+            #expect(applied.map { "\($0.plugin)/\($0.name)" } == ["kernel/001_sessions", "kernel/002_audit_log", "kernel/003_channel_payloads", "kernel/004_socket_tickets", "mig/001_create", "mig/002_add"])
             #expect(try await kernel.migrator.up().isEmpty)
             let status = try await kernel.migrator.status(plugin: "mig")
             #expect(status.allSatisfy { $0.state == .applied && $0.appliedAt != nil && $0.durationMilliseconds != nil })

@@ -46,7 +46,7 @@ import Testing
         #expect(again.stdout.contains("nothing to apply"))
 
         let down = try await PlinthProcess.run(["migrate", "down", "--plugin", "kernel"], directory: dir)
-        #expect(down.status == 0 && down.stdout.contains("003_channel_payloads") && down.stdout.contains("reverted"))
+        #expect(down.status == 0 && down.stdout.contains("004_socket_tickets") && down.stdout.contains("reverted"))
 
         let routes = try await PlinthProcess.run(["routes"], directory: dir)
         #expect(routes.status == 0)

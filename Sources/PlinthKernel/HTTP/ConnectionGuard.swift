@@ -43,7 +43,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    enum Phase {
+    enum Phase: Equatable {
         /// Waiting for a request header; `first` on a new connection.
         case awaitingHead(first: Bool)
         case readingBody
@@ -51,6 +51,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case responding
         /// A request refused here: its remaining parts are dropped until the connection closes.
         case refusing
+        /// An upgrade request is read: until the server answers, what follows may be the new
+        /// protocol's bytes (NIO's parser hands them on raw), which pass unexamined.
+        case upgrading
     }
 
     let limits: ConnectionLimits
@@ -61,6 +64,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var timer: Scheduled<Void>?
     private var requestVersion = HTTPVersion.http1_1
     private var counted = false
+    /// Set once the connection answered 101: it is a WebSocket from then on, with its own pings.
+    private var upgraded = false
+    /// Whether the request being read asks to upgrade (`Connection: upgrade` and `Upgrade`).
+    private var upgradeRequested = false
 
     init(limits: ConnectionLimits, count: ConnectionCount, metrics: KernelMetrics, logger: Logger) {
         self.limits = limits
@@ -86,11 +93,18 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
-        if counted { count.close() }
+        if counted {
+            // An upgraded connection still counts against the limit until it closes.
+            if upgraded { context.channel.closeFuture.whenComplete { [count] _ in count.close() } } else { count.close() }
+        }
         counted = false
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .upgrading = phase {
+            context.fireChannelRead(data)
+            return
+        }
         let part = unwrapInboundIn(data)
         switch (phase, part) {
         case (.refusing, _):
@@ -98,6 +112,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case (_, .head(let head)):
             disarm()
             requestVersion = head.version
+            upgradeRequested = head.headers.contains(name: "upgrade")
+                && head.headers["connection"].contains { $0.lowercased().contains("upgrade") }
             if let refusal = Self.refusal(head) {
                 phase = .refusing
                 refuse(context, refusal.status, refusal.detail)
@@ -108,7 +124,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             disarm()
         case (_, .end):
             disarm()
-            phase = .responding
+            phase = upgradeRequested ? .upgrading : .responding
         }
         context.fireChannelRead(data)
     }
@@ -123,6 +139,15 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
+        case .head(let head) where head.status == .switchingProtocols:
+            // The upgrade: frames follow, which this handler does not read.
+            upgraded = true
+            disarm()
+            context.write(data, promise: promise)
+        case .head where phase == .upgrading:
+            // Answered without switching: HTTP goes on.
+            phase = .responding
+            context.write(data, promise: promise)
         case .head(var head) where requestVersion.minor == 0 && head.version != requestVersion:
             head.version = requestVersion
             if !head.headers.contains(name: "content-length") { head.headers.replaceOrAdd(name: "connection", value: "close") }
@@ -136,6 +161,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         default:
             context.write(data, promise: promise)
         }
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        context.flush()
+        // Leaves once the 101 is on its way (not inside its write, which would lose its flush).
+        if upgraded { context.pipeline.syncOperations.removeHandler(context: context, promise: nil) }
     }
 
     /// What RFC 9112 makes a server refuse in a request head, if anything.

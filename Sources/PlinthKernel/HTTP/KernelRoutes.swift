@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import Synchronization
 
-/// `/health` (live), `/ready` (database and plugins), `/metrics` (Prometheus text) and
-/// `/openapi.json` (the API of every mounted route).
+/// `/health` (live), `/ready` (database and plugins), `/metrics` (Prometheus text),
+/// `/openapi.json` (the API of every mounted route), and `/ws` (realtime channels over a
+/// WebSocket, ``RealtimeSocket``) with its tickets.
 struct KernelRoutes {
     let kernel: RunningKernel
     /// Filled once every plugin has mounted.
@@ -26,7 +27,16 @@ struct KernelRoutes {
         enum Status: String, Codable, Sendable, SchemaEnum { case ready, unavailable }
     }
 
+    struct Ticket: Codable, Sendable {
+        /// Pass as `/ws?ticket=…`, once.
+        var ticket: String
+        /// Seconds it stays usable.
+        var expiresIn: Int
+    }
+
     var routes: [Route] {
+        let socket = RealtimeSocket(channels: kernel.channels, metrics: kernel.metrics)
+        let tickets = kernel.socketTickets
         let probe = ReadinessProbe(database: kernel.database, plugins: kernel.plugins, timeout: kernel.configuration.healthTimeout)
         let (metrics, database, document) = (kernel.metrics, kernel.database, self.document)
         let token = kernel.configuration.metricsToken.map { "Bearer " + $0 }
@@ -62,6 +72,21 @@ struct KernelRoutes {
                         headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: metrics.render()))
                     )
+                },
+            Route.get("ws", id: "kernel.realtime.socket", "Realtime channels over a WebSocket")
+                .describe("""
+                    Subscribe to declared channels with `{"type":"subscribe","channel":"…"}`; see the Realtime article. \
+                    Credentials: `Authorization`, `X-API-Key`, the session cookie (from an allowed `Origin`), or `?ticket=` from `POST /ws/tickets`. \
+                    Without any, only public channels can be subscribed to.
+                    """)
+                .requires(.public)
+                .webSocket { connection in try await socket.run(connection) },
+            Route.post("ws/tickets", id: "kernel.realtime.tickets", "A single-use ticket for /ws")
+                .describe("For browsers, which cannot set headers on a WebSocket: connect to `/ws?ticket=…` within `PLINTH_REALTIME_TICKET_EXPIRY` seconds. The socket then acts with the credentials this request presented.")
+                .requires(.signedIn)
+                .responds(.created, Ticket.self)
+                .handle { input, _ in
+                    try Self.json(Ticket(ticket: try await tickets.issue(for: input.request), expiresIn: Int(tickets.expiry)), status: .created)
                 },
             Route.get("openapi.json", id: "kernel.openapi", "This API as an OpenAPI 3.1 document")
                 .responds(.ok, schema: Schema(type: .object), "the OpenAPI document")

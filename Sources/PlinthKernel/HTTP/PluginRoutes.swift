@@ -14,6 +14,8 @@ public struct PluginRoutes {
     public let plugin: String
     public let basePath: String
     let group: RouterGroup<PlinthRequestContext>
+    /// Routes that answer WebSocket upgrades, on the router the upgrader asks.
+    let sockets: RouterGroup<PlinthRequestContext>?
     let table: RouteTable
     /// Set once the plugin adds middleware: from then on a scope middleware tags requests
     /// before the plugin's middleware sees them; until then each handler tags its own request,
@@ -26,11 +28,12 @@ public struct PluginRoutes {
         var gets: [(path: String, responder: @Sendable (Request, PlinthRequestContext) async throws -> Response)] = []
     }
 
-    init(plugin: String, basePath: String, router: Router<PlinthRequestContext>, table: RouteTable) {
+    init(plugin: String, basePath: String, router: Router<PlinthRequestContext>, sockets: Router<PlinthRequestContext>? = nil, table: RouteTable) {
         self.plugin = plugin
         self.basePath = basePath
         self.table = table
         self.group = router.group(RouterPath(basePath))
+        self.sockets = sockets?.group(RouterPath(basePath))
     }
 
     /// Adds middleware for the plugin's routes added after this call.
@@ -75,10 +78,34 @@ public struct PluginRoutes {
             return try await run(request, try await policy.check(request, context))
         }
         group.on(RouterPath(operation.path), method: operation.method, use: responder)
+        if let handler = route.webSocket { mountSocket(operation.path, policy: policy, tagged: tagged, handler: handler) }
         // A stream's HEAD would start the stream (an event stream, a download) and never read
         // it; those declare their own HEAD or have none.
         let streams = operation.responses.contains { $0.contentType == "text/event-stream" || $0.status == 101 || $0.schema == .binary }
         if operation.method == .get && !streams { scoped.gets.append((operation.path, responder)) }
+    }
+
+    /// Mounts a WebSocket route, GET only (``Endpoint/webSocket(_:)``), on the upgrader's router.
+    /// - Throws: ``KernelStartupError`` for a WebSocket route that is not a GET.
+    public func ws(_ path: String, id: String, _ summary: String, policy: RoutePolicy? = nil, handler: @escaping WebSocketHandler) throws {
+        try add(Route.get(path, id: id, summary).webSocket(handler), policy: policy)
+    }
+
+    private func mountSocket(_ path: String, policy: RoutePolicy, tagged: Bool, handler: @escaping WebSocketHandler) {
+        guard let sockets else { return }
+        let plugin = self.plugin
+        if !tagged { sockets.add(middleware: PluginScopeMiddleware(plugin: plugin)) }
+        sockets.on(RouterPath(path), method: .get) { request, context in
+            let context = tagged ? PluginScopeMiddleware.tag(context, plugin: plugin) : context
+            guard let slot = context.values[WebSocketSlot.self] else { throw Problem(.upgradeRequired) }
+            do {
+                let allowed = try await policy.check(request, context)
+                slot.set(.accept { parts in try await handler(WebSocketConnection(request: request, context: allowed, inbound: parts.inbound, outbound: parts.outbound)) })
+            } catch let problem as Problem {
+                slot.set(.refuse(problem.detail ?? problem.title))
+            }
+            return Response(status: .switchingProtocols)
+        }
     }
 
     /// Answers HEAD on every GET route that has no HEAD route of its own, as GET without the

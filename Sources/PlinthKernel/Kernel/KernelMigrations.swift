@@ -1,6 +1,6 @@
 /// The kernel's own schema, recorded under the plugin id `kernel` and applied before any plugin's.
 enum KernelMigrations {
-    static let all: [Migration] = [sessions, auditLog, channelPayloads]
+    static let all: [Migration] = [sessions, auditLog, channelPayloads, socketTickets]
 
     static let sessions = Migration(
         "001_sessions",
@@ -61,5 +61,15 @@ enum KernelMigrations {
                        "CREATE INDEX plinth_channel_payloads_created ON plinth_channel_payloads (created_at)"]
         ),
         down: MigrationSQL(sqlite: ["DROP TABLE plinth_channel_payloads"], postgres: ["DROP TABLE plinth_channel_payloads"])
+    )
+
+    /// Single-use `/ws` tickets (``SocketTickets``), their credentials sealed.
+    static let socketTickets = Migration(
+        "004_socket_tickets",
+        up: MigrationSQL(
+            sqlite: ["CREATE TABLE plinth_socket_tickets (id_hash TEXT PRIMARY KEY, credentials TEXT NOT NULL, expires_at REAL NOT NULL)"],
+            postgres: ["CREATE TABLE plinth_socket_tickets (id_hash TEXT PRIMARY KEY, credentials TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL)"]
+        ),
+        down: MigrationSQL(sqlite: ["DROP TABLE plinth_socket_tickets"], postgres: ["DROP TABLE plinth_socket_tickets"])
     )
 }

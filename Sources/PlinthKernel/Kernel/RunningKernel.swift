@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
+import HummingbirdWebSocket
 import NIOCore
 
 /// A kernel past boot: what `serve`, the CLI and tests work with.
@@ -18,12 +19,18 @@ public struct RunningKernel {
     public let channels: Channels
     public let routes: RouteTable
     public let router: Router<PlinthRequestContext>
+    /// The WebSocket routes, with the kernel middleware: the router every upgrade request asks.
+    let sockets = Router(context: PlinthRequestContext.self)
     /// Enabled plugins in dependency order.
     public let plugins: [LoadedPlugin]
     public let migrator: Migrator
     public let logger: Logger
     public let metrics: KernelMetrics
     let background: BackgroundServices
+    /// `/ws` tickets (``SocketTickets``).
+    var socketTickets: SocketTickets {
+        SocketTickets(database: database, secrets: secrets, clock: channels.clock, expiry: channels.limits.ticketExpiry, logger: logger)
+    }
     /// `/openapi.json`, rendered once every plugin has mounted.
     let openAPI = OpenAPIHolder()
 
@@ -38,11 +45,12 @@ public struct RunningKernel {
         middleware.proxyHops = configuration.trustedProxyHops
         middleware.securityHeaders = KernelRequestMiddleware.securityHeaders(https: configuration.secureCookies)
         router.add(middleware: middleware)
-        let kernelRoutes = PluginRoutes(plugin: "kernel", basePath: "/", router: router, table: routes)
+        sockets.add(middleware: middleware)
+        let kernelRoutes = PluginRoutes(plugin: "kernel", basePath: "/", router: router, sockets: sockets, table: routes)
         try kernelRoutes.add(KernelRoutes(kernel: self, document: openAPI).routes, policy: .public)
         kernelRoutes.finish()
         for plugin in plugins {
-            let pluginRoutes = PluginRoutes(plugin: plugin.id, basePath: plugin.entry.manifest.basePath, router: router, table: routes)
+            let pluginRoutes = PluginRoutes(plugin: plugin.id, basePath: plugin.entry.manifest.basePath, router: router, sockets: sockets, table: routes)
             defer { pluginRoutes.finish() }
             do { try plugin.mount(pluginRoutes) } catch let error as KernelStartupError { throw error } catch {
                 throw KernelStartupError("plugin '\(plugin.id)' failed to mount its routes: \(DatabaseError.describe(error))", code: .mount, plugin: plugin.id)
@@ -67,11 +75,22 @@ public struct RunningKernel {
         let limits = configuration.connections
         let count = ConnectionCount()
         let (metrics, logger) = (self.metrics, self.logger)
+        let upgrader = WebSocketUpgrader(
+            responder: sockets.buildResponder(), cors: CORSPolicy(origins: Set(configuration.corsOrigins)),
+            sessionCookie: SessionCookies(store: sessions, secure: configuration.secureCookies).cookieName, tickets: socketTickets, logger: logger
+        )
+        let webSocket = WebSocketServerConfiguration(
+            maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: .seconds(max(1, channels.limits.heartbeat))), closeTimeout: .seconds(5)
+        )
         return Application(
             router: router,
             server: HTTPServerBuilder { responder in
                 GuardedHTTP1Channel(
-                    inner: HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [LargeReadsHandler(), ExpectContinueHandler()])),
+                    inner: HTTP1WebSocketUpgradeChannel(
+                        responder: responder,
+                        configuration: .init(http1: .init(additionalChannelHandlers: [LargeReadsHandler(), ExpectContinueHandler()]), ws: webSocket),
+                        shouldUpgrade: { head, channel, logger in try await upgrader.decide(head, channel: channel, logger: logger) }
+                    ),
                     makeGuard: { ConnectionGuard(limits: limits, count: count, metrics: metrics, logger: logger) }
                 )
             },

@@ -51,7 +51,8 @@ public final class Channels: Sendable {
     let metrics: KernelMetrics
     let clock: any KernelClock
     public let limits: Limits
-    private let instance = String(UInt32.random(in: .min ... .max), radix: 16)
+    /// This instance's id: a prefix of its message ids, and `/ws`'s `serverId`.
+    let instance = String(UInt32.random(in: .min ... .max), radix: 16)
     private let sequence = Atomic<UInt64>(0)
     private let declarations = Mutex<[ChannelDeclaration]>([])
     private let state = Mutex(State())
@@ -117,6 +118,15 @@ public final class Channels: Sendable {
             scoped.tenantID = tenant
         }
         _ = try await declaration.policy.check(request, scoped)
+        // The policy judged the caller's role, and a role is granted in one tenant: the tenant the
+        // caller acts in (its verified X-Tenant-ID; without an auth plugin, the header the gateway
+        // vouched for). Only that tenant's channels are open to it.
+        if let tenant = values["tenant"] {
+            let actingIn = context.identity?.tenantID ?? (context.authenticating ? nil : context.tenantID)
+            guard actingIn == tenant else {
+                throw Problem(.forbidden, type: "tenant-mismatch", detail: "channel '\(channel)' belongs to tenant '\(tenant)': subscribe with X-Tenant-ID: \(tenant), a tenant you belong to")
+            }
+        }
     }
 
     // MARK: Publishing
@@ -287,12 +297,16 @@ public final class Channels: Sendable {
         }
     }
 
-    /// Removes stored large payloads older than the replay window.
+    /// Removes stored large payloads older than the replay window, and expired `/ws` tickets.
     func purgeStoredPayloads() async throws {
-        try await database.sql.raw("DELETE FROM plinth_channel_payloads WHERE created_at < \(bind: clock.now.timeIntervalSince1970 - max(60, limits.replayAge))").run()
+        let now = clock.now.timeIntervalSince1970
+        if database.kind == .postgres {
+            try await database.sql.raw("DELETE FROM plinth_channel_payloads WHERE created_at < \(bind: now - max(60, limits.replayAge))").run()
+        }
+        try await database.sql.raw("DELETE FROM plinth_socket_tickets WHERE expires_at < \(bind: now)").run()
     }
 
-    private func count(_ name: String, _ family: String, by amount: Int) {
+    func count(_ name: String, _ family: String, by amount: Int) {
         let help = name == "messages_sent" ? "Realtime messages handed to subscribers, by channel family" : "Realtime messages not delivered because the subscriber fell behind, by channel family"
         metrics.registry.makeCounter(descriptor: .init(namespace: "plinth", subsystem: "realtime", metricName: name, unitName: "total", helpText: help), labels: [("channel", family)])
             .increment(by: Int64(amount))
@@ -304,19 +318,17 @@ public final class Channels: Sendable {
     }
 }
 
-/// Runs the channels' delivery loop inside the kernel's service group, and purges stored
-/// large payloads once a minute on PostgreSQL.
+/// Runs the channels' delivery loop inside the kernel's service group, and once a minute purges
+/// stored large payloads (PostgreSQL) and expired `/ws` tickets.
 struct ChannelsService: Service {
     let channels: Channels
     func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await channels.deliver() }
-            if channels.database.kind == .postgres {
-                group.addTask {
-                    while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
-                        try? await channels.purgeStoredPayloads()
-                    }
+            group.addTask {
+                while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
+                    try? await channels.purgeStoredPayloads()
                 }
             }
             try await group.waitForAll()

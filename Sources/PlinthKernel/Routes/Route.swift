@@ -25,6 +25,14 @@ import Hummingbird
 public struct Route: Sendable {
     public var operation: RouteOperation
     let run: @Sendable (Request, PlinthRequestContext) async throws -> Response
+    /// Set for a WebSocket route (``Endpoint/webSocket(_:)``): what runs once the upgrade is
+    /// accepted. A plain GET of the path then answers 426.
+    var webSocket: WebSocketHandler?
+
+    init(operation: RouteOperation, run: @escaping @Sendable (Request, PlinthRequestContext) async throws -> Response) {
+        self.operation = operation
+        self.run = run
+    }
 
     public static func get(_ path: String, id: String, _ summary: String) -> Endpoint<NoBody, NoQuery> { Endpoint(.get, path, id, summary) }
     public static func post(_ path: String, id: String, _ summary: String) -> Endpoint<NoBody, NoQuery> { Endpoint(.post, path, id, summary) }

@@ -20,5 +20,14 @@ struct NewsPlugin: SaaSPlugin {
             .handle { input, request in
                 try await ServerSentEvents.stream(channel: try request.parameters.require("channel"), channels: channels, request: input.request, context: request)
             })
+        // A plugin's own sockets: one anyone may open, one for signed-in callers only.
+        try routes.ws("echo", id: "news.echo", "Echoes each message", policy: .public) { socket in
+            for try await message in socket.messages {
+                if case .text(let text) = message { try await socket.send("echo: " + text) }
+            }
+        }
+        try routes.add(Route.get("private", id: "news.private", "A socket for signed-in callers").requires(.signedIn).webSocket { socket in
+            try await socket.send("welcome")
+        })
     }
 }
