@@ -99,8 +99,31 @@ final class ResponseBuilder: Sendable {
         var status: Int?
         var headers: [(String, String)] = []
         var body: [UInt8] = []
+        /// Bytes the handler wrote in all, set once they passed the limit; the body is then
+        /// dropped, so a runaway handler costs at most the limit.
+        var overflow: Int?
     }
     let state = Mutex(State())
+    /// Largest body a handler may write (`PLINTH_PLUGIN_RESPONSE_LIMIT`).
+    let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Appends `chunk`, unless the body would pass ``limit``.
+    func append(_ chunk: plinth_bytes) {
+        state.withLock { state in
+            if let over = state.overflow {
+                state.overflow = over + chunk.len
+            } else if state.body.count + chunk.len > limit {
+                state.overflow = state.body.count + chunk.len
+                state.body = []
+            } else {
+                state.body += chunk.array
+            }
+        }
+    }
 
     var pointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
     static func from(_ pointer: OpaquePointer?) -> ResponseBuilder? {

@@ -6,7 +6,11 @@ import PlinthKernel
 /// name order, loaded and checked by ``DylibLoader``.
 ///
 /// `PLINTH_PLUGIN_FAILURE` decides what a faulty file does: `stop` (default) stops startup with
-/// its message; `skip` logs the message and starts without it. Skipping covers faults found while
+/// its message, unless `PLINTH_PLUGINS` leaves the file out (a file that cannot be loaded is
+/// known by its name without `.so`); `skip` logs the message and starts without it.
+///
+/// `PLINTH_PLUGIN_RESPONSE_LIMIT` (bytes, default 64 MiB) bounds the body one handler call may
+/// write: past it the host drops the body and answers 500, naming the plugin in its log. Skipping covers faults found while
 /// loading, checking and initialising a plugin and a taken id; a route conflict, a failing
 /// migration or a failing boot hook always stops startup.
 public struct DylibDiscovery: PluginDiscovery {
@@ -20,6 +24,7 @@ public struct DylibDiscovery: PluginDiscovery {
         let source = configuration.source
         let folder = source.string("PLINTH_PLUGIN_DIR") ?? "./plugins.d"
         let skip = try source.choice("PLINTH_PLUGIN_FAILURE", default: "stop", choices: ["stop", "skip"]) == "skip"
+        let responseLimit = try source.int("PLINTH_PLUGIN_RESPONSE_LIMIT", default: DylibRuntime.defaultResponseLimit, range: 1...(1 << 40))
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
             if source.string("PLINTH_PLUGIN_DIR") != nil {
@@ -40,11 +45,15 @@ public struct DylibDiscovery: PluginDiscovery {
                     kernelAPI: "^1.0.0", basePath: "/api/" + library.name.replacingOccurrences(of: ".", with: "/")
                 )
                 entries.append(PluginEntry(manifest: manifest, origin: path, skipOnFailure: skip) { context in
-                    try DylibPlugin.make(library, context: context)
+                    try DylibPlugin.make(library, context: context, responseLimit: responseLimit)
                 })
             } catch {
-                guard skip else { throw KernelStartupError(error.description) }
-                logger.error("plugin file skipped (PLINTH_PLUGIN_FAILURE=skip): \(error.description)")
+                if skip {
+                    logger.error("plugin file skipped (PLINTH_PLUGIN_FAILURE=skip): \(error.description)")
+                } else {
+                    // Not fatal yet: PLINTH_PLUGINS may leave it out, and `plinth plugins` lists it.
+                    entries.append(PluginEntry(broken: (file as NSString).deletingPathExtension, origin: path, error: error.description))
+                }
             }
         }
         return entries

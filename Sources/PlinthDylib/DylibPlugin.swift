@@ -18,7 +18,7 @@ struct DylibPlugin: PluginLifecycle {
     let runtime: DylibRuntime
 
     /// Step 3: calls the plugin's `init`; its registrations count only if it succeeds.
-    static func make(_ library: LoadedLibrary, context: PluginContext) throws -> DylibPlugin {
+    static func make(_ library: LoadedLibrary, context: PluginContext, responseLimit: Int = DylibRuntime.defaultResponseLimit) throws -> DylibPlugin {
         let staging = InitStaging(name: library.name, config: context.config, logger: context.logger)
         staging.keepForSettings()
         let errorBox = ErrorBox()
@@ -35,10 +35,12 @@ struct DylibPlugin: PluginLifecycle {
         guard status == PLINTH_OK else {
             throw KernelStartupError("plugin \"\(library.name)\" (\(library.path)) failed during initialization: \(errorBox.text ?? "init returned \(status.rawValue) and gave no message")")
         }
+        var runtime = DylibRuntime(name: library.name, database: context.database, events: context.events, logger: context.logger,
+                                   serial: library.threadSafe ? nil : NIOLock(), inlineHandlers: library.inlineHandlers)
+        runtime.responseLimit = responseLimit
         return DylibPlugin(
             library: library, state: PluginState(raw: raw), routeList: staging.routes, migrationList: staging.migrations, hooks: staging.hooks,
-            runtime: DylibRuntime(name: library.name, database: context.database, events: context.events, logger: context.logger,
-                                  serial: library.threadSafe ? nil : NIOLock(), inlineHandlers: library.inlineHandlers)
+            runtime: runtime
         )
     }
 
@@ -85,7 +87,7 @@ struct DylibPlugin: PluginLifecycle {
         if let read { body = read } else { body = hasBody ? Array(buffer: try await request.body.collect(upTo: context.maxUploadSize)) : [] }
         let inline = runtime.inlineHandlers
         let call = CallContext(runtime: runtime, tenant: context.tenantID, logger: context.logger, inline: inline)
-        let builder = ResponseBuilder()
+        let builder = ResponseBuilder(limit: runtime.responseLimit)
         let errorBox = ErrorBox()
         let state = self.state
         let status: plinth_status
@@ -113,6 +115,10 @@ struct DylibPlugin: PluginLifecycle {
         guard status == PLINTH_OK else {
             context.logger.error("plugin handler failed", metadata: ["error": "\(errorBox.text ?? "no message")"])
             throw Problem(.internalServerError, type: "plugin-failed", detail: "plugin '\(runtime.name)' could not handle the request; see the server log")
+        }
+        if let written = built.overflow {
+            context.logger.error("plugin handler wrote a response body over the limit; answered 500", metadata: ["bytes": "\(written)", "limit": "\(runtime.responseLimit)"])
+            throw Problem(.internalServerError, type: "plugin-failed", detail: "plugin '\(runtime.name)': the handler wrote \(written) bytes, more than the \(runtime.responseLimit) of PLINTH_PLUGIN_RESPONSE_LIMIT")
         }
         guard let code = built.status, (100...599).contains(code) else {
             let what = built.status.map { "set status \($0), outside 100-599" } ?? "set no status"

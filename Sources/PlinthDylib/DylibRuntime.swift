@@ -16,6 +16,9 @@ struct DylibRuntime: Sendable {
     let serial: NIOLock?
     /// Route handlers run on the calling task's thread (PLINTH_PLUGIN_INLINE_HANDLERS).
     let inlineHandlers: Bool
+    /// Largest response body a handler may write: `PLINTH_PLUGIN_RESPONSE_LIMIT`, default 64 MiB.
+    var responseLimit = DylibRuntime.defaultResponseLimit
+    static let defaultResponseLimit = 64 << 20
 
     /// Threads that run plugin code: never the network event loops, never Swift's cooperative
     /// pool (plugin code blocks, on the database among other things). `PLINTH_PLUGIN_THREADS`,

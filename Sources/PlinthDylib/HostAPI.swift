@@ -28,7 +28,7 @@ enum HostAPI {
             },
             response_status: { response, status in ResponseBuilder.from(response)?.state.withLock { $0.status = Int(status) } },
             response_header: { response, name, value in ResponseBuilder.from(response)?.state.withLock { $0.headers.append((name.string, value.string)) } },
-            response_body: { response, chunk in ResponseBuilder.from(response)?.state.withLock { $0.body += chunk.array } },
+            response_body: { response, chunk in ResponseBuilder.from(response)?.append(chunk) },
             db_query: { call, sql, params, count, onRow, user, error in HostAPI.dbQuery(call, sql, params, count, onRow, user, error) },
             row_column_count: { row in RowView.from(row).map { $0.values.count } ?? 0 },
             row_column: { row, index, type in
@@ -42,7 +42,8 @@ enum HostAPI {
             },
             emit_event: { call, name, payload, error in HostAPI.emitEvent(call, name, payload, error) },
             register_route_spec: { ctx, spec, handler, error in HostAPI.registerRouteSpec(ctx, spec, handler, error) },
-            error_message: { error in ErrorBox.from(error)?.lent ?? plinth_bytes(ptr: nil, len: 0) }
+            error_message: { error in ErrorBox.from(error)?.lent ?? plinth_bytes(ptr: nil, len: 0) },
+            register_migration_down: { ctx, name, sqlite, postgres, error in HostAPI.registerMigrationDown(ctx, name, sqlite, postgres, error) }
         ))
         return UnsafePointer(table)
     }()
@@ -105,6 +106,20 @@ enum HostAPI {
         return PLINTH_OK
     }
 
+    static func registerMigrationDown(_ ctx: OpaquePointer?, _ name: plinth_bytes, _ sqlite: plinth_bytes, _ postgres: plinth_bytes, _ error: OpaquePointer?) -> plinth_status {
+        guard let staging = InitStaging.from(ctx), staging.open else { return fail(error, "migrations can be registered only inside init") }
+        let id = name.string
+        guard let index = staging.migrations.firstIndex(where: { $0.name == id }) else {
+            return fail(error, "no migration '\(id)' was registered before its down SQL; call register_migration first")
+        }
+        guard staging.migrations[index].down == nil else { return fail(error, "migration '\(id)' already has down SQL") }
+        let lite = PluginSQL.statements(sqlite.string), pg = PluginSQL.statements(postgres.string)
+        guard !lite.isEmpty, !pg.isEmpty else { return fail(error, "the down SQL of migration '\(id)' needs both SQLite and PostgreSQL") }
+        let migration = staging.migrations[index]
+        staging.migrations[index] = Migration(id, up: migration.up, down: MigrationSQL(sqlite: lite, postgres: pg))
+        return PLINTH_OK
+    }
+
     static func registerHook(_ ctx: OpaquePointer?, _ kind: plinth_hook_kind, _ hook: plinth_hook_fn?, _ error: OpaquePointer?) -> plinth_status {
         guard let staging = InitStaging.from(ctx), staging.open else { return fail(error, "hooks can be registered only inside init") }
         guard let hook, [PLINTH_HOOK_BOOT, PLINTH_HOOK_SHUTDOWN, PLINTH_HOOK_HEALTH].contains(kind) else { return fail(error, "unknown hook kind \(kind.rawValue)") }
@@ -120,11 +135,11 @@ enum HostAPI {
         let values = PluginSQL.values(params, count)
         let database = context.runtime.database
         let tenant = context.tenant
-        let rows: [[(name: String, value: String?, type: plinth_value_type)]]
+        let rows: [[(name: String, value: ColumnValue)]]
         do {
             let query = try PluginSQL.query(text, values)
             rows = try blockOnWorker {
-                let run: @Sendable (any SQLDatabase) async throws -> [[(name: String, value: String?, type: plinth_value_type)]] = { sql in
+                let run: @Sendable (any SQLDatabase) async throws -> [[(name: String, value: ColumnValue)]] = { sql in
                     try await sql.raw(query).all().map(PluginSQL.columns)
                 }
                 if let tenant { return try await database.tenantTransaction(tenant: tenant, run) }
@@ -137,7 +152,7 @@ enum HostAPI {
         guard let onRow else { return PLINTH_OK }
         for row in rows {
             let arena = Arena()
-            let view = RowView(names: row.map { arena.bytes($0.name) }, values: row.map { (arena.bytes($0.value ?? ""), $0.type) })
+            let view = RowView(names: row.map { arena.bytes($0.name) }, values: row.map { (arena.bytes($0.value.bytes), $0.value.type) })
             let status = withExtendedLifetime((arena, view)) { onRow(user, view.pointer) }
             if status != PLINTH_OK { break }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import CPlinthABI
 import PlinthKernel
 import SQLKit
@@ -6,7 +7,7 @@ import SQLKit
 /// understands (SQLite's `?`, PostgreSQL's `$n`).
 enum PluginSQL {
     enum Value: Sendable {
-        case null, text(String), integer(Int64), real(Double)
+        case null, text(String), integer(Int64), real(Double), blob([UInt8])
     }
 
     static func values(_ params: UnsafePointer<plinth_param>?, _ count: Int) -> [Value] {
@@ -17,6 +18,7 @@ enum PluginSQL {
             case PLINTH_TEXT: return .text(param.text.string)
             case PLINTH_INTEGER: return .integer(param.integer)
             case PLINTH_REAL: return .real(param.real)
+            case PLINTH_BLOB: return .blob(param.text.array)
             default: return .null
             }
         }
@@ -84,6 +86,7 @@ enum PluginSQL {
                 case .text(let text): query.appendInterpolation(bind: text)
                 case .integer(let integer): query.appendInterpolation(bind: Int(integer))
                 case .real(let real): query.appendInterpolation(bind: real)
+                case .blob(let bytes): query.appendInterpolation(bind: Data(bytes))
                 }
                 index = end
                 continue
@@ -96,13 +99,11 @@ enum PluginSQL {
     }
 
     /// A row's columns as text, with their types.
-    static func columns(_ row: any SQLRow) -> [(name: String, value: String?, type: plinth_value_type)] {
+    /// Each column of `row` with its type and text (see ``ColumnValue``).
+    static func columns(_ row: any SQLRow) -> [(name: String, value: ColumnValue)] {
         row.allColumns.map { name in
-            if (try? row.decodeNil(column: name)) == true { return (name, nil, PLINTH_NULL) }
-            if let integer = try? row.decode(column: name, as: Int64.self) { return (name, String(integer), PLINTH_INTEGER) }
-            if let real = try? row.decode(column: name, as: Double.self) { return (name, String(real), PLINTH_REAL) }
-            if let text = try? row.decode(column: name, as: String.self) { return (name, text, PLINTH_TEXT) }
-            return (name, nil, PLINTH_NULL)
+            if (try? row.decodeNil(column: name)) == true { return (name, ColumnValue(PLINTH_NULL, [])) }
+            return (name, (try? row.decode(column: name, as: ColumnValue.self)) ?? ColumnValue(PLINTH_NULL, []))
         }
     }
 

@@ -54,9 +54,22 @@ public final class PluginHost {
     }
 
     /// A migration with SQL for each database (several statements separated by `;`).
-    public func migration(_ name: String, sqlite: String, postgres: String) {
+    ///
+    /// `down` (SQLite, PostgreSQL) is how `plinth migrate down` reverts it; default nil: it cannot
+    /// be reverted by the host. It needs ABI 1.2; an older host refuses the plugin, since it
+    /// could not keep the promise.
+    public func migration(_ name: String, sqlite: String, postgres: String, down: (sqlite: String, postgres: String)? = nil) {
         let status = name.withBytes { n in sqlite.withBytes { s in postgres.withBytes { p in api.pointee.register_migration(context, n, s, p, error) } } }
         if status != PLINTH_OK { refused = true }
+        guard let down else { return }
+        guard Int(api.pointee.struct_size) >= MemoryLayout<plinth_host_api>.offset(of: \.register_migration_down)! + MemoryLayout<UnsafeRawPointer>.size,
+              let register = api.pointee.register_migration_down else {
+            "the down SQL of migration '\(name)' needs a host with ABI 1.2".withBytes { api.pointee.set_error(error, $0) }
+            refused = true
+            return
+        }
+        let reverted = name.withBytes { n in down.sqlite.withBytes { s in down.postgres.withBytes { p in register(context, n, s, p, error) } } }
+        if reverted != PLINTH_OK { refused = true }
     }
 
     /// Runs once the plugin is migrated and mounted, before requests arrive; throw to stop startup.

@@ -77,6 +77,8 @@ public final class PlinthProcess: Sendable {
     }
 
     public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    /// The process id, to read `/proc/<pid>/status`.
+    public var processIdentifier: Int32 { process.processIdentifier }
 
     /// Waits for exit; returns the exit status.
     public func waitForExit(timeout: Double = 30) async throws -> Int32 {

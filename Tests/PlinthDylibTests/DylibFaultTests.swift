@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import PlinthTesting
 import Testing
 
@@ -49,12 +50,12 @@ import Testing
 
     @Test func abiMajorMismatch() async throws {
         try await Self.expectRefused({ try await Dylib.fixture($0, "major.so", ["FAULT_MAJOR"]) },
-                                     ["ABI version mismatch: host provides 1.1, plugin built for 2.1", "rebuild the plugin"], file: "major.so")
+                                     ["ABI version mismatch: host provides 1.2, plugin built for 2.2", "rebuild the plugin"], file: "major.so")
     }
 
     @Test func pluginMinorNewerThanHost() async throws {
         try await Self.expectRefused({ try await Dylib.fixture($0, "minor.so", ["FAULT_MINOR"]) },
-                                     ["needs ABI 1.8, this Plinth provides 1.1", "upgrade Plinth"], file: "minor.so")
+                                     ["needs ABI 1.9, this Plinth provides 1.2", "upgrade Plinth"], file: "minor.so")
     }
 
     @Test func initFailsWithThePluginsOwnMessage() async throws {
@@ -99,6 +100,35 @@ import Testing
         try await drop()
     }
 
+    /// ABI 1.2: `plinth migrate down` reverts a shared object's migration with the down SQL it
+    /// registered, and names the way out for one that has none.
+    @Test(arguments: TestBackend.all)
+    func migrateDownRevertsWithTheDownSQLThePluginRegistered(backend: TestBackend) async throws {
+        let (folder, plugins) = try Dylib.folders()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (database, drop) = try await ProcessDatabase.make(backend, folder: folder + "/data")
+        let environment = database.merging(["PLINTH_PLUGINS": "fixture", "PLINTH_DATA_DIR": folder + "/data"]) { $1 }
+        try await Dylib.fixture(plugins, "fixture.so", ["MIGRATIONS", "MIGRATION_DOWN"])
+        let tables: @Sendable () async throws -> [String] = {
+            try await ProcessDatabase.query(backend, database) { sql in
+                let query = backend == .sqlite ? "SELECT name FROM sqlite_master WHERE type = 'table'" : "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'"
+                return try await sql.raw(SQLQueryString(query)).all().map { try $0.decode(column: "name", as: String.self) }
+            }
+        }
+        let up = try await PlinthProcess.run(["migrate", "up"], environment: environment, directory: folder)
+        #expect(up.status == 0, "\(up.stderr)")
+        #expect(try await tables().contains("fixture_items"))
+
+        let down = try await PlinthProcess.run(["migrate", "down", "--plugin", "fixture"], environment: environment, directory: folder)
+        #expect(down.status == 0, "\(down.stderr)")
+        let left = try await tables()
+        #expect(!left.contains("fixture_items") && left.contains("fixture_kept"), "\(left)")
+        let again = try await PlinthProcess.run(["migrate", "down", "--plugin", "fixture"], environment: environment, directory: folder)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("'001_kept' of plugin 'fixture' has no down SQL") && again.stderr.contains("register_migration_down"), "\(again.stderr)")
+        try await drop()
+    }
+
     @Test func aHandlerThatSetsNoStatusAnswers500() async throws {
         let (folder, plugins) = try Dylib.folders()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -126,6 +156,38 @@ import Testing
             _ = try await server.waitForLine(containing: line, timeout: 10)
         }
     }
-}
 
-import SQLKit
+    /// A file that cannot be loaded stops nothing it is not part of: `PLINTH_PLUGINS` leaves it
+    /// out by its file name, and `plinth plugins` lists it with its error.
+    @Test func aBrokenFileLeftOutOfThePluginListStopsNothing() async throws {
+        let (folder, plugins) = try Dylib.folders()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await Dylib.fixture(plugins, "good.so", [#"PLUGIN_NAME="good""#])
+        try await Dylib.fixture(plugins, "major.so", ["FAULT_MAJOR"])
+        try await Dylib.fixture(plugins, "noentry.so", ["FAULT_NO_ENTRY"])
+        let environment = ["PLINTH_DATA_DIR": folder + "/data"]
+
+        let listed = try await PlinthProcess.run(["plugins"], environment: environment, directory: folder)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let rows = listed.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.contains { $0.hasPrefix("good ") && $0.contains(" enabled ") }, "\(listed.stdout)")
+        #expect(rows.contains { $0.hasPrefix("major ") && $0.contains("broken") }, "\(listed.stdout)")
+        #expect(rows.contains { $0.hasPrefix("major: ") && $0.contains("ABI version mismatch") }, "\(listed.stdout)")
+        #expect(rows.contains { $0.hasPrefix("noentry: ") && $0.contains("no entry point") }, "\(listed.stdout)")
+
+        // Every other diagnostic command too, and serve, once the list leaves them out.
+        let only = environment.merging(["PLINTH_PLUGINS": "good"]) { $1 }
+        for command in [["routes"], ["config"], ["openapi"], ["migrate", "status"]] {
+            let run = try await PlinthProcess.run(command, environment: only, directory: folder)
+            #expect(run.status == 0, "\(command): \(run.stderr)")
+        }
+        let (server, url) = try await Dylib.serve(folder, ["PLINTH_PLUGINS": "good"])
+        defer { server.signal(SIGTERM) }
+        #expect(try await httpGet(url + "/api/good/ok").status == 200)
+
+        // Enabled, it still stops startup, with its own message and the way out.
+        let (status, log) = try await Dylib.refusedStart(folder, ["PLINTH_PLUGINS": "good,major"])
+        #expect(status == 1)
+        #expect(log.contains("ABI version mismatch") && log.contains("PLINTH_PLUGINS can leave 'major' out"), "\(log)")
+    }
+}

@@ -102,7 +102,7 @@ import Testing
         try await onSameDatabase(backend, [([oneWay], { (kernel: RunningKernel) async throws -> Void in
             try await kernel.migrator.up()
             do { try await kernel.migrator.down(plugin: "mig"); Issue.record("down should fail") } catch {
-                #expect("\(error)" == "migration '001_one_way' of plugin 'mig' has no down SQL and cannot be reverted; add down SQL to it, or revert by hand and delete its row from plinth_migrations")
+                #expect("\(error)" == "migration '001_one_way' of plugin 'mig' has no down SQL and cannot be reverted; add down SQL to it (a shared object registers it with register_migration_down, ABI 1.2), or revert by hand and delete its row from plinth_migrations")
             }
         })])
     }

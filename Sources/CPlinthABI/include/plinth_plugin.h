@@ -41,6 +41,7 @@
  * 1.1 added register_route_spec: a route with what /openapi.json says about it (a summary, the
  * caller it admits, JSON Schemas of its body and answers), whose body the host checks before
  * the handler runs. A 1.0 plugin loads and serves unchanged.
+ * 1.2 added register_migration_down: how `plinth migrate down` reverts a migration.
  */
 #ifndef PLINTH_PLUGIN_H
 #define PLINTH_PLUGIN_H
@@ -55,7 +56,7 @@ extern "C" {
 /** 'PLNT': the first field of every descriptor. */
 #define PLINTH_PLUGIN_MAGIC 0x504C4E54u
 #define PLINTH_ABI_MAJOR 1
-#define PLINTH_ABI_MINOR 1
+#define PLINTH_ABI_MINOR 2
 
 /** A byte string: pointer and length, not NUL-terminated. Ownership: see the memory rules. */
 typedef struct plinth_bytes {
@@ -87,12 +88,14 @@ typedef enum plinth_hook_kind {
     PLINTH_HOOK_HEALTH = 3
 } plinth_hook_kind;
 
-/** Types of query parameters and column values. */
+/** Types of query parameters and column values (see row_column for what each database gives). */
 typedef enum plinth_value_type {
     PLINTH_NULL = 0,
     PLINTH_TEXT = 1,
     PLINTH_INTEGER = 2,
-    PLINTH_REAL = 3
+    PLINTH_REAL = 3,
+    /** ABI 1.2: raw bytes (SQLite BLOB, PostgreSQL bytea); as a parameter, `text` holds them. */
+    PLINTH_BLOB = 4
 } plinth_value_type;
 
 /** Descriptor flags. */
@@ -246,7 +249,9 @@ typedef struct plinth_host_api {
     void (*response_header)(plinth_response *response, plinth_bytes name, plinth_bytes value);
     /** Appends a chunk to the body. Answers 1xx, 204 and 304 send no body (one set is dropped
      *  with a warning), and neither does HEAD: every GET route also answers HEAD by running its
-     *  handler and sending the status, the headers and the body's length, not the body. */
+     *  handler and sending the status, the headers and the body's length, not the body. A body
+     *  over PLINTH_PLUGIN_RESPONSE_LIMIT bytes (default 64 MiB) in all is dropped and the answer
+     *  is 500, logged under the plugin. */
     void (*response_body)(plinth_response *response, plinth_bytes chunk);
 
     /* The database. */
@@ -261,8 +266,16 @@ typedef struct plinth_host_api {
                               plinth_row_fn on_row, void *user, plinth_error *error);
     /** Number of columns of a row. */
     size_t (*row_column_count)(const plinth_row *row);
-    /** Column `index` of a row as text (integers and reals in decimal); sets *type, and
-     *  returns empty bytes for NULL. Borrowed until the row callback returns. */
+    /** Column `index` of a row; sets *type and returns the value as text, except a BLOB's raw
+     *  bytes, and empty bytes for NULL. Borrowed until the row callback returns.
+     *  SQLite gives INTEGER, REAL, TEXT, BLOB and NULL as stored. PostgreSQL gives int2, int4,
+     *  int8 and oid as INTEGER; float4 and float8 as REAL (shortest exact decimal, NaN,
+     *  Infinity); bytea as BLOB; everything else as TEXT in PostgreSQL's own text output
+     *  (numeric keeps its scale: "12.50"; bool "t"/"f"; uuid lower-case; arrays "{1,2}";
+     *  json and jsonb as JSON text), except times, which are ISO 8601: timestamptz
+     *  "2026-12-02T15:30:00.25Z" (UTC), timestamp without the Z, date "2026-12-02", time
+     *  "15:30:00", interval "P1Y2M3DT4H5M6S". A type with no text form here (geometric, network,
+     *  range types) comes as a BLOB of PostgreSQL's binary form: cast it ("col::text"). */
     plinth_bytes (*row_column)(const plinth_row *row, size_t index, plinth_value_type *type);
     /** Name of column `index`. Borrowed until the row callback returns. */
     plinth_bytes (*row_column_name)(const plinth_row *row, size_t index);
@@ -283,6 +296,16 @@ typedef struct plinth_host_api {
      *  db_query failed; empty bytes when there is none. Borrowed: valid until `error` is filled
      *  again or the call that handed it out returns. */
     plinth_bytes (*error_message)(const plinth_error *error);
+
+    /* ABI 1.2 (check host->struct_size >= offsetof(plinth_host_api, register_migration_down) +
+     * sizeof(void *) before calling it on an older host). */
+
+    /** How `plinth migrate down --plugin <name>` reverts the migration `name`, registered
+     *  earlier in the same init: SQL for SQLite and for PostgreSQL, both required, under the
+     *  rules of register_migration. A migration without it cannot be reverted by the host (the
+     *  operator reverts it by hand). Only inside init. */
+    plinth_status (*register_migration_down)(plinth_host_ctx *ctx, plinth_bytes name, plinth_bytes sqlite_sql,
+                                             plinth_bytes postgres_sql, plinth_error *error);
 } plinth_host_api;
 
 /**

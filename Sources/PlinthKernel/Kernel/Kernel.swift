@@ -50,11 +50,17 @@ public final class Kernel: Sendable {
 
     /// Steps 1–2: every discovered plugin, split into enabled (validated, in dependency order)
     /// and disabled by `PLINTH_PLUGINS`.
-    public func resolvePlugins() async throws -> (enabled: [PluginEntry], disabled: [PluginEntry]) {
+    ///
+    /// - Parameter listing: keep enabled entries that could not be loaded (``PluginEntry/loadError``),
+    ///   after the validated ones, instead of failing on the first: what `plinth plugins` shows.
+    ///   Default false.
+    public func resolvePlugins(listing: Bool = false) async throws -> (enabled: [PluginEntry], disabled: [PluginEntry]) {
         var discovered: [PluginEntry] = []
         for source in discovery { discovered += try await source.discover(configuration: configuration) }
         var seen: [String: String] = [:]
         discovered = discovered.filter { entry in
+            // A file that never loads never takes an id.
+            guard entry.loadError == nil else { return true }
             if let first = seen[entry.manifest.id], entry.skipOnFailure {
                 logger.error("plugin '\(entry.manifest.id)' (\(entry.origin)) is skipped: its id is taken by \(first)")
                 return false
@@ -72,7 +78,11 @@ public final class Kernel: Sendable {
             enabled = discovered.filter { wanted.contains($0.manifest.id) }
             disabled = discovered.filter { !wanted.contains($0.manifest.id) }
         }
-        return (try PluginValidator.validate(enabled, kernelVersion: Self.apiVersion), disabled)
+        let broken = enabled.filter { $0.loadError != nil }
+        if let first = broken.first, !listing {
+            throw KernelStartupError(first.loadError! + " (PLINTH_PLUGINS can leave '\(first.manifest.id)' out)")
+        }
+        return (try PluginValidator.validate(enabled.filter { $0.loadError == nil }, kernelVersion: Self.apiVersion) + broken, disabled)
     }
 
     /// Runs the lifecycle up to boot, calls `body`, then shuts down: background services stop,

@@ -13,7 +13,7 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable {
         case let .checksumChanged(plugin, migration, recorded, current):
             return "migration '\(migration)' of plugin '\(plugin)' was edited after it was applied (checksum \(recorded.prefix(12)) recorded, \(current.prefix(12)) now); restore the original and add a new migration for the change, or if the edit is harmless run 'plinth migrate repair --plugin \(plugin)'"
         case let .irreversible(plugin, migration):
-            return "migration '\(migration)' of plugin '\(plugin)' has no down SQL and cannot be reverted; add down SQL to it, or revert by hand and delete its row from plinth_migrations"
+            return "migration '\(migration)' of plugin '\(plugin)' has no down SQL and cannot be reverted; add down SQL to it (a shared object registers it with register_migration_down, ABI 1.2), or revert by hand and delete its row from plinth_migrations"
         case let .unknownPlugin(id):
             return "no enabled plugin has the id '\(id)'; 'plinth plugins' lists them"
         case let .duplicateName(plugin, migration):

@@ -6,6 +6,10 @@ public struct PluginEntry: Sendable {
     /// When configuring it fails, or its id is already taken, log the fault and start without
     /// it instead of stopping (`PLINTH_PLUGIN_FAILURE=skip` for shared objects). Default false.
     public let skipOnFailure: Bool
+    /// Why the file this entry stands for could not be loaded; nil for a usable plugin. A broken
+    /// entry that `PLINTH_PLUGINS` leaves out is ignored; enabled, it stops startup with this
+    /// message, and `plinth plugins` lists it with the message instead of failing.
+    public let loadError: String?
     let make: @Sendable (PluginContext) throws -> any PluginLifecycle
 
     /// An entry for a compiled-in plugin type.
@@ -13,6 +17,7 @@ public struct PluginEntry: Sendable {
         self.manifest = P.manifest
         self.origin = "compiled-in"
         self.skipOnFailure = false
+        self.loadError = nil
         self.make = { try P(context: $0) }
     }
 
@@ -22,7 +27,18 @@ public struct PluginEntry: Sendable {
         self.manifest = manifest
         self.origin = origin
         self.skipOnFailure = skipOnFailure
+        self.loadError = nil
         self.make = make
+    }
+
+    /// A file that could not be loaded, known by `id` (its file name, since its descriptor could
+    /// not be read) so that `PLINTH_PLUGINS` can leave it out.
+    public init(broken id: String, origin: String, error: String) {
+        self.manifest = PluginManifest(id: id, name: id, version: "-", basePath: "/api/" + id)
+        self.origin = origin
+        self.skipOnFailure = false
+        self.loadError = error
+        self.make = { _ in throw KernelStartupError(error) }
     }
 }
 

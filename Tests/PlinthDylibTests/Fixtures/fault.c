@@ -92,6 +92,19 @@ static plinth_status init(const plinth_host_api *api, plinth_host_ctx *ctx, void
     if (api->register_migration(ctx, plinth_str("002_bad"), plinth_str("CREATE TABLE fixture_half (id INTEGER); CREATE TABLEX oops"),
                                 plinth_str("CREATE TABLE fixture_half (id INTEGER); CREATE TABLEX oops"), error) != PLINTH_OK) return PLINTH_ERR;
 #endif
+#ifdef MIGRATIONS
+    /* Two migrations; with MIGRATION_DOWN the second can be reverted, the first never. */
+    if (api->register_migration(ctx, plinth_str("001_kept"), plinth_str("CREATE TABLE fixture_kept (id INTEGER)"),
+                                plinth_str("CREATE TABLE fixture_kept (id INTEGER)"), error) != PLINTH_OK) return PLINTH_ERR;
+    if (api->register_migration(ctx, plinth_str("002_items"), plinth_str("CREATE TABLE fixture_items (id INTEGER)"),
+                                plinth_str("CREATE TABLE fixture_items (id INTEGER)"), error) != PLINTH_OK) return PLINTH_ERR;
+#ifdef MIGRATION_DOWN
+    if (api->register_migration_down(ctx, plinth_str("002_items"), plinth_str("DROP TABLE fixture_items"),
+                                     plinth_str("DROP TABLE fixture_items"), error) != PLINTH_OK) return PLINTH_ERR;
+    /* Down SQL for a migration never registered is refused with a reason. */
+    if (api->register_migration_down(ctx, plinth_str("003_ghost"), plinth_str("SELECT 1"), plinth_str("SELECT 1"), error) == PLINTH_OK) return PLINTH_ERR;
+#endif
+#endif
 #ifdef CONCURRENCY
     if (api->register_route(ctx, plinth_str("GET"), plinth_str("slow"), slow, error) != PLINTH_OK) return PLINTH_ERR;
 #endif
