@@ -50,7 +50,6 @@ class SlowConsumer:
 
     def __init__(self, port, path, subscribe):
         self.sock = socket.create_connection(("127.0.0.1", port))
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
         head = b""
@@ -64,16 +63,21 @@ class SlowConsumer:
 
     def ending(self, timeout=20):
         """Reads until the server closes; the close code of the last frame if it was one."""
-        self.sock.settimeout(timeout)
-        data = b""
+        deadline = time.monotonic() + timeout
+        data, received = b"", 0
         try:
             while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return f"still open after {timeout} s, {received / 2**20:.1f} MB read"
+                self.sock.settimeout(left)
                 chunk = self.sock.recv(1 << 20)
                 if not chunk:
                     break
-                data += chunk
+                received += len(chunk)
+                data = (data + chunk)[-64:]
         except socket.timeout:
-            return "still open"
+            return f"still open after {timeout} s, {received / 2**20:.1f} MB read"
         finally:
             self.sock.close()
         tail = data[-64:]
@@ -96,7 +100,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--subscribers", type=int, default=1000)
     ap.add_argument("--seconds", type=int, default=8)
-    ap.add_argument("--offered", type=float, default=100.0, help="messages/s published in part 1 (each goes to every subscriber)")
+    ap.add_argument("--offered", type=float, default=200.0, help="messages/s published in part 1 (each goes to every subscriber)")
     args, _ = ap.parse_known_args()
     bench = os.path.abspath(os.path.join(args.bin, "plinth-bench"))
     work = tempfile.mkdtemp(prefix="plinth-realtime-")
@@ -159,8 +163,9 @@ def main():
             stop(procs.pop())
 
         # 3. A slow consumer beside the fast ones: memory.
-        fast, size, slow_rate = 100, 16384, 50
-        print(f"3. one slow consumer beside {fast} fast ones, {slow_rate} messages/s of {size // 1024} KiB for {args.seconds * 2} s")
+        fast, size, slow_rate, slow_seconds = 100, 16384, 50, 24
+        print(f"3. one slow consumer beside {fast} fast ones, {slow_rate} messages/s of {size // 1024} KiB for {slow_seconds} s "
+              f"({slow_rate * size * slow_seconds / 2**20:.0f} MiB the slow one does not read); RSS at each third of the run")
         for name, kind, path, publish_path in (("kernel", "realtime", "/ws", "/api/feed/publish"), ("bare", "bare-ws", "/ws", "/publish")):
             port, proc = server(kind, env)
             slow = SlowConsumer(port, path, subscribe=(kind == "realtime"))
@@ -170,12 +175,14 @@ def main():
             sampler = threading.Thread(target=sample_rss, args=(proc.pid, done, samples))
             sampler.start()
             r = load(bench, [f"ws://127.0.0.1:{port}{path}"], f"ws://127.0.0.1:{port}{publish_path}", fast, slow_rate,
-                     args.seconds * 2, bare=(kind == "bare-ws"), size=size)
+                     slow_seconds, bare=(kind == "bare-ws"), size=size)
             done.set()
             sampler.join()
             after = rss(proc.pid)
             ending = slow.ending(timeout=5)
-            print(f"  {name:7s} RSS before {before / 2**20:6.1f} MB   peak {max(samples) / 2**20:6.1f} MB   after {after / 2**20:6.1f} MB   "
+            thirds = [samples[min(len(samples) - 1, len(samples) * k // 3)] / 2**20 for k in (1, 2, 3)] if samples else []
+            shown = " / ".join(f"{m:.1f}" for m in thirds)
+            print(f"  {name:7s} RSS before {before / 2**20:6.1f} MB, at thirds {shown} MB, after {after / 2**20:6.1f} MB   "
                   f"fast delivered {r['delivered']:.0f}/{r['expected']:.0f}   slow consumer: {ending}")
             stop(proc)
             procs.remove(proc)

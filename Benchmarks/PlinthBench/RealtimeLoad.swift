@@ -108,7 +108,7 @@ struct RealtimeLoad {
         let result = stats.value.withLock { value -> [String: Double] in
             let sorted = value.latencies.sorted()
             func percentile(_ p: Double) -> Double {
-                sorted.isEmpty ? .nan : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6
+                sorted.isEmpty ? -1 : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6
             }
             let elapsed = Double(value.last &- start) / 1e9
             return [

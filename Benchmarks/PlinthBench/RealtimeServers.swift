@@ -37,12 +37,20 @@ enum BareBroadcastServer {
     static func run(port: Int) async throws {
         let subscribers = Subscribers()
         let router = Router(context: BasicWebSocketRequestContext.self)
-        router.ws("/ws") { _, outbound, _ in
+        router.ws("/ws") { inbound, outbound, _ in
             let id = UUID()
             let (queue, continuation) = AsyncStream<String>.makeStream()
             subscribers.queues.withLock { $0[id] = continuation }
             defer { subscribers.queues.withLock { _ = $0.removeValue(forKey: id) } }
-            for await text in queue { try await outbound.writeTextMessage(text) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // The queue ends when the client leaves (or the server stops), and with it the writer.
+                group.addTask {
+                    for try await _ in inbound {}
+                    continuation.finish()
+                }
+                for await text in queue { try await outbound.writeTextMessage(text) }
+                group.cancelAll()
+            }
         }
         router.ws("/publish") { inbound, _, _ in
             for try await message in inbound.messages(maxSize: 1 << 16) {
@@ -52,7 +60,8 @@ enum BareBroadcastServer {
         }
         let app = Application(
             router: Router(),
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            // Frames as large as the kernel's (1 << 16), not the library's default 16 KiB.
+            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: 1 << 16))),
             configuration: .init(address: .hostname("127.0.0.1", port: port)),
             logger: Logger(label: "bare-ws", factory: { _ in SwiftLogNoOpLogHandler() }))
         try await app.runService()

@@ -33,7 +33,11 @@ enum DylibLoader {
             throw fail("cannot be loaded (dlopen: \(reason))", "check the file and its dependencies with `ldd`")
         }
         guard let symbol = dlsym(handle, entryPoint) else {
-            throw fail("is not a Plinth plugin: no entry point \"\(entryPoint)\"", "export `const plinth_plugin_descriptor *\(entryPoint)(void)`; \(headerHint)")
+            // A source that defines the entry point still lacks it in a -fvisibility=hidden build
+            // unless the definition is marked visibility("default") (older headers do not mark it).
+            throw fail("is not a Plinth plugin: no entry point \"\(entryPoint)\"",
+                       "export `const plinth_plugin_descriptor *\(entryPoint)(void)`; \(headerHint); a library built with -fvisibility=hidden "
+                           + "exports nothing unless the entry point is marked PLINTH_EXPORT (from that header) or __attribute__((visibility(\"default\")))")
         }
         typealias Entry = @convention(c) () -> UnsafePointer<plinth_plugin_descriptor>?
         guard let descriptor = unsafeBitCast(symbol, to: Entry.self)() else {

@@ -128,13 +128,13 @@ import Testing
         #expect(over.body.contains("1049600 bytes, more than the 1048576 of PLINTH_PLUGIN_RESPONSE_LIMIT"), "\(over.body)")
         _ = try await server.waitForLine(containing: "over the limit", timeout: 10)
 
-        // At the default limit (64 MiB), a handler writing 1 GiB costs the server at most that.
+        // At the default limit (64 MiB), a handler writing 256 MiB costs the server at most that.
         let (folder2, plugins2) = try Dylib.folders()
         defer { try? FileManager.default.removeItem(atPath: folder2) }
         let (server2, url2) = try await Self.serve(folder2, plugins2)
         defer { server2.signal(SIGKILL) }
         let before = try Self.memory(server2.processIdentifier, "VmRSS")
-        #expect(try await httpGet(url2 + "/api/wire/big/1048576").status == 500)
+        #expect(try await httpGet(url2 + "/api/wire/big/262144").status == 500)
         let peak = try Self.memory(server2.processIdentifier, "VmHWM")
         #expect(peak - before < 200 << 20, "peak \(peak >> 20) MiB after \(before >> 20) MiB")
     }

@@ -1,11 +1,20 @@
 /*
- * plinth_plugin.h: the C ABI of Plinth shared-object plugins, version 1.1.
+ * plinth_plugin.h: the C ABI of Plinth shared-object plugins, version 1.2.
  *
  * A plugin is a shared object (`.so`) that exports ONE symbol:
  *
- *     const plinth_plugin_descriptor *plinth_plugin_descriptor_v1(void);
+ *     PLINTH_EXPORT const plinth_plugin_descriptor *plinth_plugin_descriptor_v1(void);
  *
- * Drop it in the plugin directory (PLINTH_PLUGIN_DIR, default ./plugins.d) and start Plinth.
+ * Build it with `cc -std=c99 -shared -fPIC -I <this folder> plugin.c -o plugin.so`. The header
+ * needs C99 (`inline`, <stdint.h>); a C++ compiler (C++11 and later) takes it as it is, since its
+ * declarations sit inside extern "C", so a C++ definition of the entry point gets C linkage.
+ * PLINTH_EXPORT matters to a build with -fvisibility=hidden: such a build exports only what is
+ * marked visibility("default"), and without the mark it exports nothing, so the host refuses
+ * the file ("no entry point"). The declaration below carries the mark and a definition that sees
+ * it inherits it; write PLINTH_EXPORT on the definition too, so the intent shows where it counts.
+ *
+ * Drop it in the plugin directory (PLINTH_PLUGIN_DIR, default ./plugins.d; files ending in .so,
+ * in name order) and start Plinth.
  * The host loads it with dlopen(RTLD_NOW | RTLD_LOCAL) and never unloads it. It then:
  *
  *   1. calls plinth_plugin_descriptor_v1() and checks the descriptor (magic, struct_size,
@@ -21,6 +30,21 @@
  *      host's request threads instead);
  *   5. at shutdown calls the SHUTDOWN hooks, then descriptor->deinit(state).
  *
+ * Threads, because a plugin that guesses wrong either races or serialises for nothing:
+ *   - init runs on the host's loading thread, one plugin after another, before any other call
+ *     into the plugin. The register_* functions may be called only there, on that thread.
+ *   - Handlers, hooks and deinit run on a pool of worker threads shared by every shared-object
+ *     plugin (PLINTH_PLUGIN_THREADS in the process environment, default 4); a handler waiting in
+ *     db_query or emit_event holds one of them. Without PLINTH_PLUGIN_THREAD_SAFE the host holds
+ *     one lock per plugin around every handler, hook and deinit call (inline handlers included),
+ *     so no two overlap and a /ready poll waits for a running request; with it, any of them may
+ *     run at the same time on several threads, and the plugin guards its own state.
+ *   - Host functions may be called from any thread, threads the plugin started included, while
+ *     the pointers they get are valid: a plinth_call, plinth_response, plinth_error or
+ *     plinth_row only until the call into the plugin that handed it out returns; ctx (for
+ *     config_get) for good. log(NULL, ...) finds its plugin only on a thread the host is
+ *     calling the plugin on, or on any thread while init runs; otherwise the line is dropped.
+ *
  * Memory rules, for every pointer in this file:
  *   - The host never frees what the plugin allocated, and the plugin never frees what the host
  *     allocated.
@@ -29,9 +53,30 @@
  *     Copy what you keep.
  *   - plinth_bytes handed to the host (log text, response bodies, SQL, errors) are copied by
  *     the host before the host function returns; the plugin may free or reuse them at once.
- *   - Strings in plinth_bytes are UTF-8 and NOT NUL-terminated; use `len`.
+ *   - Strings in plinth_bytes are UTF-8 and NOT NUL-terminated; use `len`. In what the host
+ *     reads as text (SQL, TEXT parameters, names, header values, log lines, messages), bytes
+ *     that are not valid UTF-8 become U+FFFD; response bodies and PLINTH_BLOB parameters are
+ *     taken as raw bytes.
  *   - The descriptor and the strings it points to must stay valid for the life of the process
  *     (make them static).
+ *
+ * NULL, for every pointer in this file:
+ *   - plinth_bytes may have a NULL `ptr` when `len` is 0, both ways: the host hands out empty
+ *     values (no query, no tenant, a NULL column, no message) as {NULL, 0}, so check
+ *     `len` before using `ptr` (memcpy, memcmp and printf's "%.*s" want a real pointer even for
+ *     0 bytes). Hand the host {NULL, 0} (or any pointer with `len` 0) for empty bytes.
+ *   - Arrays of plinth_bytes in plinth_request are NULL when their count is 0.
+ *   - Pointers the host passes to plugin functions are never NULL, except the `state` of
+ *     handlers, hooks and deinit (what init stored in *state, NULL by default) and the `user`
+ *     of a row callback (what the plugin gave db_query).
+ *   - Every host function takes NULL for each opaque pointer (ctx, call, response, error, row)
+ *     without crashing: a function that needs it fails with PLINTH_ERR (with a message when
+ *     `error` is given); set_error and response_* do nothing; row_* and error_message answer 0
+ *     or empty bytes; log says what its NULL `call` means. NULL `error` only loses the message.
+ *     Other NULLs each function states. A non-NULL opaque pointer must be one the host handed
+ *     out and still valid: only config_get checks it (a foreign ctx answers PLINTH_ERR);
+ *     anything else is undefined behaviour.
+ *   - Function pointers given to register_* must not be NULL (PLINTH_ERR); on_row may be.
  *
  * Versioning: PLINTH_ABI_MAJOR changes only when something here changes incompatibly; the
  * host refuses a plugin of another major version. PLINTH_ABI_MINOR grows when functions are
@@ -42,12 +87,24 @@
  * caller it admits, JSON Schemas of its body and answers), whose body the host checks before
  * the handler runs. A 1.0 plugin loads and serves unchanged.
  * 1.2 added register_migration_down: how `plinth migrate down` reverts a migration.
+ * PLINTH_EXPORT is a macro, not part of the ABI: a plugin built with an older copy of this
+ * header, which lacks it, marks its entry point itself (__attribute__((visibility("default")))).
  */
 #ifndef PLINTH_PLUGIN_H
 #define PLINTH_PLUGIN_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/** Exports the entry point even from a -fvisibility=hidden build (see the top). A definition made
+ *  before this header is kept, for a compiler that spells the attribute differently. */
+#ifndef PLINTH_EXPORT
+#if defined(__GNUC__) || defined(__clang__)
+#define PLINTH_EXPORT __attribute__((visibility("default")))
+#else
+#define PLINTH_EXPORT
+#endif
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -79,12 +136,18 @@ typedef enum plinth_log_level {
     PLINTH_LOG_ERROR = 3
 } plinth_log_level;
 
+/** Hooks get a plinth_call in no tenant (see db_query). */
 typedef enum plinth_hook_kind {
-    /** After every plugin is migrated and mounted, before the server accepts requests. */
+    /** After every plugin is migrated and mounted, before the server accepts requests. A BOOT
+     *  hook that returns PLINTH_ERR stops startup with its message. */
     PLINTH_HOOK_BOOT = 1,
     /** After the server drained, before deinit. */
     PLINTH_HOOK_SHUTDOWN = 2,
-    /** Polled by GET /ready; return PLINTH_ERR with a message when not healthy. */
+    /** Run on every GET /ready; return PLINTH_ERR with a message when not healthy. /ready is
+     *  public: it shows that message to anyone who asks (plugins.<name>.detail), so name what is
+     *  wrong without secrets, hosts or database errors, and log those instead. Anyone can make it
+     *  run, so keep it cheap; one slower than PLINTH_HEALTH_TIMEOUT (default 2 s) counts as
+     *  unhealthy. */
     PLINTH_HOOK_HEALTH = 3
 } plinth_hook_kind;
 
@@ -100,8 +163,8 @@ typedef enum plinth_value_type {
 
 /** Descriptor flags. */
 enum {
-    /** The plugin's handlers may be called on several threads at once. Without it the host
-     *  calls the plugin one request at a time. */
+    /** The plugin's handlers and hooks may be called on several threads at once. Without it
+     *  the host makes one call into the plugin at a time (see "Threads" at the top). */
     PLINTH_PLUGIN_THREAD_SAFE = 1u << 0,
     /** The plugin's route handlers never call a blocking host function (db_query,
      *  emit_event): they compute a response from the request alone. The host may then call them
@@ -111,7 +174,8 @@ enum {
     PLINTH_PLUGIN_INLINE_HANDLERS = 1u << 1
 };
 
-/** Opaque, host-owned. The plugin's handle to the host during init; valid until init returns. */
+/** Opaque, host-owned. The plugin's handle to the host during init: registrations through it
+ *  work until init returns, config_get through it for the life of the process. */
 typedef struct plinth_host_ctx plinth_host_ctx;
 /** Opaque, host-owned. One call into the plugin (a request, a hook); valid until it returns. */
 typedef struct plinth_call plinth_call;
@@ -128,7 +192,7 @@ typedef struct plinth_row plinth_row;
 typedef struct plinth_request {
     /** sizeof(plinth_request) of the host; fields are only appended. */
     uint32_t struct_size;
-    plinth_bytes method;   /* "GET" */
+    plinth_bytes method;   /* "GET"; "HEAD" when a HEAD request runs a GET route's handler */
     plinth_bytes path;     /* "/api/hello/greetings/ann", percent-encoded as received */
     plinth_bytes query;    /* "a=1&b=2", without '?'; empty when none */
     plinth_bytes body;     /* the whole body (at most PLINTH_MAX_BODY_SIZE) */
@@ -140,7 +204,8 @@ typedef struct plinth_request {
     const plinth_bytes *param_names;
     const plinth_bytes *param_values;
     size_t param_count;
-    /** The verified tenant of the caller, or empty. db_query runs inside it. */
+    /** The verified tenant of the caller, or empty. db_query runs inside it (see db_query for
+     *  what that does and does not do for the plugin's tables). */
     plinth_bytes tenant;
     /** The verified user id of the caller, or empty when anonymous. */
     plinth_bytes subject;
@@ -149,7 +214,7 @@ typedef struct plinth_request {
 /** A query parameter ($1, $2, ... in the SQL). */
 typedef struct plinth_param {
     plinth_value_type type;
-    plinth_bytes text;   /* for PLINTH_TEXT; copied by the host */
+    plinth_bytes text;   /* for PLINTH_TEXT and PLINTH_BLOB; copied by the host */
     int64_t integer;     /* for PLINTH_INTEGER */
     double real;         /* for PLINTH_REAL */
 } plinth_param;
@@ -193,7 +258,8 @@ typedef plinth_status (*plinth_handler_fn)(void *state, plinth_call *call, const
                                            plinth_response *response, plinth_error *error);
 /** Boot, shutdown and health hooks. */
 typedef plinth_status (*plinth_hook_fn)(void *state, plinth_call *call, plinth_error *error);
-/** Called once per result row; return PLINTH_ERR to stop reading rows. */
+/** Called once per result row; return PLINTH_ERR to skip the rest (db_query still returns
+ *  PLINTH_OK). */
 typedef plinth_status (*plinth_row_fn)(void *user, const plinth_row *row);
 
 /**
@@ -208,21 +274,37 @@ typedef struct plinth_host_api {
     uint16_t abi_minor;
 
     /** Writes a log line tagged with the plugin (and the request, given a call). With `call`
-     *  NULL the line goes under the plugin whose init, handler or hook is running on this
-     *  thread (and under the host's own label outside any). */
+     *  NULL the line goes under the plugin whose handler or hook is running on this thread, or,
+     *  while an init runs, under that plugin; anywhere else (a thread of the plugin's own,
+     *  after init) the line is dropped. */
     void (*log)(plinth_call *call, plinth_log_level level, plinth_bytes message);
-    /** Puts `message` into `error` (the host copies it). */
+    /** Puts `message` into `error` (the host copies it), replacing what was there. */
     void (*set_error)(plinth_error *error, plinth_bytes message);
-    /** The plugin's setting PLINTH_<NAME>_<KEY> (upper-cased, dots as '_').
-     *  Returns PLINTH_OK and the value, or PLINTH_ERR when unset. The value is host-owned and
-     *  stays valid for the life of the process. `ctx` is the one init received: keep it to read
-     *  settings later, from hooks and handlers; any other pointer answers PLINTH_ERR. */
+    /** The plugin's setting `key`: the variable PLINTH_<NAME>_<KEY>, where NAME is the
+     *  descriptor's name and KEY is `key`, both upper-cased, with every character other than a
+     *  letter or digit ('.', '-') as '_': key "max.items" of plugin "acme.billing" is
+     *  PLINTH_ACME_BILLING_MAX_ITEMS. Settings are read once, at startup, from the process
+     *  environment and then from the file .env in the working directory if there is one (the
+     *  environment wins); a later setenv() is not seen.
+     *  Returns PLINTH_OK and the value, or PLINTH_ERR when unset or empty. The value is
+     *  host-owned and stays valid for the life of the process; each call makes a new copy that
+     *  is never freed, so read a setting once (in init or a BOOT hook) and keep the bytes rather
+     *  than reading it per request. NULL `value` only asks whether the setting is set. `ctx` is
+     *  the one init received: keep it to read settings later, from hooks, handlers or any
+     *  thread; NULL or any other pointer answers PLINTH_ERR. */
     plinth_status (*config_get)(plinth_host_ctx *ctx, plinth_bytes key, plinth_bytes *value);
 
-    /* Registration: only inside init (PLINTH_ERR afterwards). The host copies every byte. */
+    /* Registration: only inside init, on the thread running it (PLINTH_ERR afterwards). The
+     * host copies every byte. */
 
-    /** A route: `method` ("GET", "POST", ...), `path` relative to /api/<name>/ with ":param"
-     *  segments ("items/:id") or "**" for the rest of the path. */
+    /** A route: `method` (GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS, in any case), `path`
+     *  relative to /api/<name>/ with ":param" segments ("items/:id") or "**" for the rest of the
+     *  path. Leading and trailing '/' are trimmed ("/items/" is "items"); a path holding "//" or
+     *  whitespace is refused. Every GET route also answers HEAD, unless the plugin registers HEAD
+     *  for the same path itself or declares the answer a download ({"type": "string", "format":
+     *  "binary"} in register_route_spec): the host runs the GET handler, request->method "HEAD",
+     *  and sends its status, its headers and the body's length, not the body. A GET handler with
+     *  side effects has them on HEAD too, unless it checks the method. */
     plinth_status (*register_route)(plinth_host_ctx *ctx, plinth_bytes method, plinth_bytes path,
                                     plinth_handler_fn handler, plinth_error *error);
     /** A migration, applied once in the order registered. `name` must be unique within the
@@ -230,7 +312,8 @@ typedef struct plinth_host_api {
      *  (none inside string literals). Both dialects are required. Never edit an applied one. */
     plinth_status (*register_migration)(plinth_host_ctx *ctx, plinth_bytes name, plinth_bytes sqlite_sql,
                                         plinth_bytes postgres_sql, plinth_error *error);
-    /** A hook of `kind`; several of a kind run in the order registered. */
+    /** A hook of `kind`; several of a kind run in the order registered. NULL `hook` or an
+     *  unknown kind is refused. */
     plinth_status (*register_hook)(plinth_host_ctx *ctx, plinth_hook_kind kind, plinth_hook_fn hook,
                                    plinth_error *error);
     /** Reserved for the Workscript plugin's workflow nodes; answers PLINTH_UNSUPPORTED until
@@ -248,26 +331,39 @@ typedef struct plinth_host_api {
      *  and upgrade are dropped with a warning in the log. */
     void (*response_header)(plinth_response *response, plinth_bytes name, plinth_bytes value);
     /** Appends a chunk to the body. Answers 1xx, 204 and 304 send no body (one set is dropped
-     *  with a warning), and neither does HEAD: every GET route also answers HEAD by running its
-     *  handler and sending the status, the headers and the body's length, not the body. A body
-     *  over PLINTH_PLUGIN_RESPONSE_LIMIT bytes (default 64 MiB) in all is dropped and the answer
-     *  is 500, logged under the plugin. */
+     *  with a warning), and neither does HEAD (see register_route for how GET routes answer it).
+     *  A body over PLINTH_PLUGIN_RESPONSE_LIMIT bytes (default 64 MiB) in all is dropped and the
+     *  answer is 500, logged under the plugin. */
     void (*response_body)(plinth_response *response, plinth_bytes chunk);
 
     /* The database. */
 
-    /** Runs one SQL statement with parameters $1..$n (also on SQLite), in its own transaction,
-     *  and refuses, on both databases, SQL with a second statement after ';' or a '?'
-     *  placeholder ('$', '?' and ';' inside string literals, quoted names and comments are text),
-     *  inside the tenant of the call (row level security applies). Each result row is passed to
-     *  `on_row` with `user`; NULL `on_row` ignores rows. Tables are the plugin's own: name them
-     *  with the plugin's name as prefix. Blocks until done. */
+    /** Runs one SQL statement with parameters $1..$n (also on SQLite) in its own transaction.
+     *  It refuses, on both databases, SQL with a second statement after ';', a '?' placeholder,
+     *  or a $n past `param_count` ('$', '?' and ';' inside string literals, quoted names and
+     *  comments are text). `params` may be NULL when `param_count` is 0. Every result row is read
+     *  and the transaction committed before the first row is passed to `on_row` with `user`, so
+     *  bound what you select; NULL `on_row` ignores rows. Tables are the plugin's own: name them
+     *  with the plugin's name as prefix. Blocks until done.
+     *  Tenants: in a handler the transaction is scoped to request->tenant, and on PostgreSQL the
+     *  host sets app.current_tenant to it (set_config(..., true)); hooks and migrations run in no
+     *  tenant. That is all the host does: it enables no row level security, creates no policy,
+     *  and knows no tenant column or setting for a plugin's tables, and SQLite has nothing of
+     *  the kind. A plugin whose tables hold tenant rows stores the tenant in a column of its own
+     *  and filters every statement by request->tenant (as a $n parameter) on both databases. On
+     *  PostgreSQL it may add a policy in its migration: ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+     *  ALTER TABLE t FORCE ROW LEVEL SECURITY (the plugin's role owns t, and owners skip policies
+     *  otherwise); CREATE POLICY t_tenant ON t USING (tenant = NULLIF(current_setting(
+     *  'app.current_tenant', true), '')). Hooks then see none of those rows, and a superuser or
+     *  BYPASSRLS role (DATABASE_URL) sees all of them regardless. */
     plinth_status (*db_query)(plinth_call *call, plinth_bytes sql, const plinth_param *params, size_t param_count,
                               plinth_row_fn on_row, void *user, plinth_error *error);
-    /** Number of columns of a row. */
+    /** Number of columns of a row; 0 for NULL. */
     size_t (*row_column_count)(const plinth_row *row);
     /** Column `index` of a row; sets *type and returns the value as text, except a BLOB's raw
-     *  bytes, and empty bytes for NULL. Borrowed until the row callback returns.
+     *  bytes, and empty bytes for NULL. Borrowed until the row callback returns. An index past
+     *  the last column answers empty bytes and leaves *type as it was (initialise it); `type` may
+     *  be NULL.
      *  SQLite gives INTEGER, REAL, TEXT, BLOB and NULL as stored. PostgreSQL gives int2, int4,
      *  int8 and oid as INTEGER; float4 and float8 as REAL (shortest exact decimal, NaN,
      *  Infinity); bytea as BLOB; everything else as TEXT in PostgreSQL's own text output
@@ -277,7 +373,7 @@ typedef struct plinth_host_api {
      *  "15:30:00", interval "P1Y2M3DT4H5M6S". A type with no text form here (geometric, network,
      *  range types) comes as a BLOB of PostgreSQL's binary form: cast it ("col::text"). */
     plinth_bytes (*row_column)(const plinth_row *row, size_t index, plinth_value_type *type);
-    /** Name of column `index`. Borrowed until the row callback returns. */
+    /** Name of column `index` (empty past the last). Borrowed until the row callback returns. */
     plinth_bytes (*row_column_name)(const plinth_row *row, size_t index);
 
     /** Publishes an event on the kernel's event bus. `name` must start with "<plugin name>.";
@@ -324,24 +420,25 @@ typedef struct plinth_plugin_descriptor {
     uint32_t flags;
     /** The plugin id: lowercase letters, digits and '_', starting with a letter; dots separate
      *  segments ("acme_billing", "acme.billing"). Routes live under /api/<name>/ (dots become
-     *  '/'), settings under PLINTH_<NAME>_* (dots become '_'). */
+     *  '/'), settings under PLINTH_<NAME>_* (dots become '_'). Not NULL. */
     const char *name;
-    /** Semantic version, "1.4.2". */
+    /** Semantic version, "1.4.2". Not NULL. */
     const char *version;
     /** One line for `plinth plugins`; may be NULL. */
     const char *description;
     /** Registers what the plugin offers through `host` and sets *state (passed back to every
-     *  handler and hook; may stay NULL). On failure return PLINTH_ERR after
-     *  host->set_error(error, ...): the message is shown to the operator as is. */
+     *  handler and hook; it starts NULL and may stay so). On failure return PLINTH_ERR after
+     *  host->set_error(error, ...): the message is shown to the operator as is. Not NULL. */
     plinth_status (*init)(const plinth_host_api *host, plinth_host_ctx *ctx, void **state, plinth_error *error);
     /** Releases `state` at shutdown. May be NULL. */
     void (*deinit)(void *state);
 } plinth_plugin_descriptor;
 
-/** The one symbol a plugin exports. */
-const plinth_plugin_descriptor *plinth_plugin_descriptor_v1(void);
+/** The one symbol a plugin exports; it should only return the static descriptor, since the host
+ *  calls it before checking anything. PLINTH_EXPORT keeps it exported under -fvisibility=hidden. */
+PLINTH_EXPORT const plinth_plugin_descriptor *plinth_plugin_descriptor_v1(void);
 
-/** Convenience: plinth_bytes of a NUL-terminated string (no copy). */
+/** Convenience: plinth_bytes of a NUL-terminated string (no copy); NULL gives empty bytes. */
 static inline plinth_bytes plinth_str(const char *text) {
     plinth_bytes bytes;
     size_t len = 0;

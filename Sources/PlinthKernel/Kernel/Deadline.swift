@@ -12,7 +12,9 @@ public struct DeadlineExceeded: Error, CustomStringConvertible, Sendable {
 /// or shutdown hook cannot hold up `/ready` or shutdown.
 public func withDeadline<T: Sendable>(seconds: Double, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
     let outcome = FirstOutcome<T>()
-    let worker = Task { outcome.settle(await Result(catching: { try await work() })) }
+    let worker = Task {
+        do { outcome.settle(.success(try await work())) } catch { outcome.settle(.failure(error)) }
+    }
     let timer = Task {
         try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
         outcome.settle(.failure(DeadlineExceeded(seconds: seconds)))
@@ -51,11 +53,5 @@ final class FirstOutcome<T: Sendable>: Sendable {
             }
             if let ready { continuation.resume(with: ready) }
         }
-    }
-}
-
-extension Result where Failure == any Error {
-    init(catching body: () async throws -> Success) async {
-        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

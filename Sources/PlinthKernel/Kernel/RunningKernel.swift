@@ -124,20 +124,18 @@ struct ReadinessProbe: Sendable {
             database.logger.error("readiness: database check failed", metadata: ["error": "\(DatabaseError.describe(error))"])
             databaseHealth = .unhealthy(error is DeadlineExceeded ? "\(error)" : "database unavailable; see the server log")
         }
-        let pluginHealth = await withTaskGroup(of: (String, PluginHealth).self) { group in
-            for plugin in plugins {
-                group.addTask {
-                    do {
-                        return (plugin.id, try await withDeadline(seconds: timeout) { await plugin.health() })
-                    } catch {
-                        return (plugin.id, .unhealthy("\(error)"))
-                    }
+        // Each check at once, each bounded by its deadline.
+        let checks = plugins.map { plugin in
+            Task { () -> PluginHealth in
+                do {
+                    return try await withDeadline(seconds: timeout) { await plugin.health() }
+                } catch {
+                    return .unhealthy("\(error)")
                 }
             }
-            var result: [String: PluginHealth] = [:]
-            for await (id, health) in group { result[id] = health }
-            return result
         }
+        var pluginHealth: [String: PluginHealth] = [:]
+        for (plugin, check) in zip(plugins, checks) { pluginHealth[plugin.id] = await check.value }
         return Readiness(database: databaseHealth, plugins: pluginHealth)
     }
 }

@@ -28,6 +28,16 @@ public struct ChannelSubscription: AsyncSequence, Sendable {
 
 import Synchronization
 
+/// A subscription made with `Channels.attach`: its messages go to the sink it was given.
+struct ChannelAttachment: Sendable {
+    /// Ends it; no message reaches the sink afterwards and `ended` does not run.
+    let cancel: @Sendable () -> Void
+    /// Messages from the replay window handed to the sink before `attach` returned.
+    let replayed: Int
+    /// Whether `after:` named a message no longer in the replay window.
+    let gap: Bool
+}
+
 /// Set once, by whoever ends the subscription first.
 final class EndReason: Sendable {
     private let state = Mutex<ChannelEnd?>(nil)

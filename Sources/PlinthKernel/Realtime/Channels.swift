@@ -58,11 +58,18 @@ public final class Channels: Sendable {
     private let state = Mutex(State())
     private let listener: DurableListener
 
-    struct Subscriber {
-        let continuation: AsyncStream<ChannelMessage>.Continuation
+    /// One subscriber: a queue of its own (``subscribe(_:after:)``) or a sink that queues for
+    /// its consumer (``attach(_:after:sink:ended:)``).
+    struct Subscriber: Sendable {
+        /// Hands one message on without waiting.
+        let offer: @Sendable (ChannelMessage) -> Offered
+        /// Ends it; `ending` says why.
+        let finish: @Sendable () -> Void
         let ending: EndReason
         let family: String
     }
+
+    enum Offered { case taken, full, gone }
 
     struct State {
         var subscribers: [String: [UUID: Subscriber]] = [:]
@@ -171,7 +178,14 @@ public final class Channels: Sendable {
                     gap = true
                 }
             }
-            state.subscribers[channel, default: [:]][id] = Subscriber(continuation: continuation, ending: ending, family: family)
+            let subscriber = Subscriber(offer: { message in
+                switch continuation.yield(message) {
+                case .enqueued: .taken
+                case .dropped: .full
+                default: .gone
+                }
+            }, finish: { continuation.finish() }, ending: ending, family: family)
+            state.subscribers[channel, default: [:]][id] = subscriber
             return (replayed, gap, false)
         }
         if closed {
@@ -182,19 +196,64 @@ public final class Channels: Sendable {
         }
         continuation.onTermination = { [weak self] _ in
             ending.set(.closed)
-            guard let self else { return }
-            let now = self.clock.now
-            let removed = self.state.withLock { state -> Bool in
-                let removed = state.subscribers[channel]?.removeValue(forKey: id) != nil
-                if state.subscribers[channel]?.isEmpty == true {
-                    state.subscribers[channel] = nil
-                    state.left[channel] = now
-                }
-                return removed
-            }
-            if removed { self.subscriptions(family, by: -1) }
+            self?.detach(channel, id, family: family)
         }
         return ChannelSubscription(stream: stream, ending: ending, replayed: replayed, gap: gap)
+    }
+
+    /// ``subscribe(_:after:)`` without a queue of its own, for a consumer that has one (a
+    /// socket's outbox): each message goes to `sink` on the delivering path, with no task in
+    /// between. `sink` must not wait; it answers false when its queue is full, which ends the
+    /// subscription as a slow consumer. `ended` runs once if it ends other than by `cancel()`:
+    /// a slow consumer or shutdown. Replayed messages (`after`) reach `sink` before this returns.
+    func attach(_ channel: String, after lastID: String? = nil, sink: @escaping @Sendable (ChannelMessage) -> Bool,
+                ended: @escaping @Sendable (ChannelEnd) -> Void) -> ChannelAttachment {
+        let family = declaration(of: channel)?.pattern ?? channel
+        let ending = EndReason()
+        let id = UUID()
+        // A message already on its way when `cancel()` ran is not handed over.
+        let subscriber = Subscriber(offer: { ending.value != nil ? .gone : sink($0) ? .taken : .full }, finish: { [weak self] in
+            self?.detach(channel, id, family: family)
+            if let end = ending.value, end != .closed { ended(end) }
+        }, ending: ending, family: family)
+        let (replayed, gap, closed) = state.withLock { state -> (Int, Bool, Bool) in
+            guard !state.closed else { return (0, false, true) }
+            var replayed = 0, gap = false
+            if let lastID {
+                let kept = state.replay[channel] ?? []
+                if let index = kept.firstIndex(where: { $0.id == lastID }) {
+                    for message in kept[(index + 1)...] { _ = sink(message); replayed += 1 }
+                } else {
+                    gap = true
+                }
+            }
+            state.subscribers[channel, default: [:]][id] = subscriber
+            return (replayed, gap, false)
+        }
+        if closed {
+            ending.set(.shutdown)
+            ended(.shutdown)
+        } else {
+            subscriptions(family, by: 1)
+        }
+        return ChannelAttachment(cancel: { [weak self] in
+            if ending.set(.closed) { self?.detach(channel, id, family: family) }
+        }, replayed: replayed, gap: gap)
+    }
+
+    /// Removes a subscriber; the channel's messages are kept for the replay window once its
+    /// last subscriber left.
+    private func detach(_ channel: String, _ id: UUID, family: String) {
+        let now = clock.now
+        let removed = state.withLock { state -> Bool in
+            let removed = state.subscribers[channel]?.removeValue(forKey: id) != nil
+            if state.subscribers[channel]?.isEmpty == true {
+                state.subscribers[channel] = nil
+                state.left[channel] = now
+            }
+            return removed
+        }
+        if removed { subscriptions(family, by: -1) }
     }
 
     // MARK: Delivery
@@ -268,17 +327,16 @@ public final class Channels: Sendable {
         guard let family = targets.first?.family else { return }
         var sent = 0, dropped = 0
         for target in targets {
-            switch target.continuation.yield(message) {
-            case .enqueued: sent += 1
-            case .dropped:
+            switch target.offer(message) {
+            case .taken: sent += 1
+            case .full:
                 // Full queue: end this subscriber rather than hold memory or slow the others.
                 dropped += 1
                 if target.ending.set(.slowConsumer) {
                     logger.warning("realtime subscriber fell \(limits.queue) messages behind and was ended", metadata: ["channel": "\(message.channel)"])
+                    target.finish()
                 }
-                target.continuation.finish()
-            case .terminated: break
-            @unknown default: break
+            case .gone: break
             }
         }
         if sent > 0 { count("messages_sent", family, by: sent) }
@@ -291,9 +349,8 @@ public final class Channels: Sendable {
             state.closed = true
             return state.subscribers.values.flatMap(\.values)
         }
-        for subscriber in all {
-            subscriber.ending.set(.shutdown)
-            subscriber.continuation.finish()
+        for subscriber in all where subscriber.ending.set(.shutdown) {
+            subscriber.finish()
         }
     }
 

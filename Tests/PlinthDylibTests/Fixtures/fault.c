@@ -2,6 +2,10 @@
  * One plugin source, many faults: compile with -DFAULT_<NAME> to get the fixture of that fault
  * (see DylibFaultTests). Without a FAULT_ macro it is a small working plugin.
  */
+#ifdef FAULT_HIDDEN
+/* As built against a header without PLINTH_EXPORT: with -fvisibility=hidden nothing is exported. */
+#define PLINTH_EXPORT
+#endif
 #include "plinth_plugin.h"
 
 #ifndef PLUGIN_NAME
@@ -157,7 +161,7 @@ static const plinth_plugin_descriptor descriptor = {
 };
 
 #ifndef FAULT_NO_ENTRY
-const plinth_plugin_descriptor *plinth_plugin_descriptor_v1(void) { return &descriptor; }
+PLINTH_EXPORT const plinth_plugin_descriptor *plinth_plugin_descriptor_v1(void) { return &descriptor; }
 #else
 const plinth_plugin_descriptor *plinth_plugin_descriptor_v0(void) { return &descriptor; }
 #endif

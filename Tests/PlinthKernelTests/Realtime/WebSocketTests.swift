@@ -2,6 +2,7 @@ import Foundation
 import PlinthKernel
 import PlinthTesting
 import SQLKit
+import Synchronization
 import Testing
 
 /// `/ws` and plugins' socket routes, over real loopback connections.
@@ -162,6 +163,39 @@ import Testing
                 try await fast.close()
             }
         }
+    }
+
+    /// The gauge of open subscriptions of `channel`, as /metrics shows it.
+    static func subscriptions(_ metrics: KernelMetrics, _ channel: String) -> Double? {
+        metrics.registry.emitToString().split(separator: "\n")
+            .first { $0.hasPrefix("plinth_realtime_subscriptions") && $0.contains(#"channel="\#(channel)""#) }
+            .flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+    }
+
+    @Test(arguments: TestBackend.all)
+    func subscriptionsAreCountedAndShutdownClosesTheSocket(backend: TestBackend) async throws {
+        final class Kept: Sendable { let socket = Mutex<SocketClient?>(nil) }
+        let kept = Kept()
+        try await TestKernel.run(plugins: [PluginEntry(NewsPlugin.self)], backend: backend) { kernel in
+            let metrics = kernel.metrics
+            try await kernel.serve { port in
+                let socket = try await SocketClient.connect(port: port)
+                socket.send(["type": "subscribe", "channel": "news"])
+                #expect(await socket.next(type: "subscribed") != nil)
+                #expect(Self.subscriptions(metrics, "news") == 1)
+                socket.send(["type": "unsubscribe", "channel": "news"])
+                #expect(await socket.next(type: "unsubscribed") != nil)
+                #expect(Self.subscriptions(metrics, "news") == 0)
+                socket.send(["type": "subscribe", "channel": "news"])
+                #expect(await socket.next(type: "subscribed") != nil)
+                kept.socket.withLock { $0 = socket }
+            }
+            #expect(Self.subscriptions(metrics, "news") == 0, "shutdown ended the subscription")
+        }
+        let closed = try await kept.socket.withLock { $0 }?.closedByServer(within: 10)
+        // The WebSocket library closes its sockets itself on the server's graceful shutdown (1000),
+        // which races the kernel's 1001; either way the socket ends with the server.
+        #expect(closed.map { [1000, 1001].contains($0.code) } == true, "\(String(describing: closed))")
     }
 
     @Test(arguments: TestBackend.all)
