@@ -167,27 +167,14 @@ public final class Channels: Sendable {
         let (stream, continuation) = AsyncStream<ChannelMessage>.makeStream(bufferingPolicy: .bufferingOldest(limits.queue))
         let ending = EndReason()
         let id = UUID()
-        let (replayed, gap, closed) = state.withLock { state -> (Int, Bool, Bool) in
-            guard !state.closed else { return (0, false, true) }
-            var replayed = 0, gap = false
-            if let lastID {
-                let kept = state.replay[channel] ?? []
-                if let index = kept.firstIndex(where: { $0.id == lastID }) {
-                    for message in kept[(index + 1)...] { continuation.yield(message); replayed += 1 }
-                } else {
-                    gap = true
-                }
+        let subscriber = Subscriber(offer: { message in
+            switch continuation.yield(message) {
+            case .enqueued: .taken
+            case .dropped: .full
+            default: .gone
             }
-            let subscriber = Subscriber(offer: { message in
-                switch continuation.yield(message) {
-                case .enqueued: .taken
-                case .dropped: .full
-                default: .gone
-                }
-            }, finish: { continuation.finish() }, ending: ending, family: family)
-            state.subscribers[channel, default: [:]][id] = subscriber
-            return (replayed, gap, false)
-        }
+        }, finish: { continuation.finish() }, ending: ending, family: family)
+        let (replayed, gap, closed) = register(subscriber, id: id, on: channel, after: lastID) { continuation.yield($0) }
         if closed {
             ending.set(.shutdown)
             continuation.finish()
@@ -216,20 +203,7 @@ public final class Channels: Sendable {
             self?.detach(channel, id, family: family)
             if let end = ending.value, end != .closed { ended(end) }
         }, ending: ending, family: family)
-        let (replayed, gap, closed) = state.withLock { state -> (Int, Bool, Bool) in
-            guard !state.closed else { return (0, false, true) }
-            var replayed = 0, gap = false
-            if let lastID {
-                let kept = state.replay[channel] ?? []
-                if let index = kept.firstIndex(where: { $0.id == lastID }) {
-                    for message in kept[(index + 1)...] { _ = sink(message); replayed += 1 }
-                } else {
-                    gap = true
-                }
-            }
-            state.subscribers[channel, default: [:]][id] = subscriber
-            return (replayed, gap, false)
-        }
+        let (replayed, gap, closed) = register(subscriber, id: id, on: channel, after: lastID) { _ = sink($0) }
         if closed {
             ending.set(.shutdown)
             ended(.shutdown)
@@ -239,6 +213,28 @@ public final class Channels: Sendable {
         return ChannelAttachment(cancel: { [weak self] in
             if ending.set(.closed) { self?.detach(channel, id, family: family) }
         }, replayed: replayed, gap: gap)
+    }
+
+    /// Adds `subscriber` to `channel`, first handing `replay` what the replay window holds after
+    /// `lastID`, under the same lock so that no message is missed or repeated in between.
+    /// - Returns: how many were replayed, whether `lastID` was no longer there, and whether the
+    ///   channels are closed (nothing was added).
+    private func register(_ subscriber: Subscriber, id: UUID, on channel: String, after lastID: String?,
+                          replay: (ChannelMessage) -> Void) -> (replayed: Int, gap: Bool, closed: Bool) {
+        state.withLock { state in
+            guard !state.closed else { return (0, false, true) }
+            var replayed = 0, gap = false
+            if let lastID {
+                let kept = state.replay[channel] ?? []
+                if let index = kept.firstIndex(where: { $0.id == lastID }) {
+                    for message in kept[(index + 1)...] { replay(message); replayed += 1 }
+                } else {
+                    gap = true
+                }
+            }
+            state.subscribers[channel, default: [:]][id] = subscriber
+            return (replayed, gap, false)
+        }
     }
 
     /// Removes a subscriber; the channel's messages are kept for the replay window once its
