@@ -14,7 +14,8 @@ import ServiceLifecycle
 /// shared objects of `PLINTH_PLUGIN_DIR` (the benchmark puts the same route there in C);
 /// `plinth-bench realtime PORT` — the kernel's `/ws` with ``FeedPlugin``'s channel and publisher;
 /// `plinth-bench bare-ws PORT` — ``BareBroadcastServer``;
-/// `plinth-bench load ...` — ``RealtimeLoad``, the realtime benchmark's client.
+/// `plinth-bench load ...` — ``RealtimeLoad``, the realtime benchmark's client;
+/// `plinth-bench signed-in-bare ...` — ``SignedInBare``, the signed-in benchmark's bare peer.
 struct HelloPlugin: SaaSPlugin {
     static let manifest = PluginManifest(id: "hello", name: "Hello", version: "1.0.0", basePath: "/hello")
     init(context: PluginContext) throws {}
@@ -38,6 +39,7 @@ struct NativeGreeter: SaaSPlugin {
 let arguments = CommandLine.arguments
 let usage = """
     usage: plinth-bench kernel|bare|dylib|realtime|bare-ws PORT
+           plinth-bench signed-in-bare --port P --jwt-secret S [--issuer I --audience A] (--sqlite PATH | --postgres URL [--schema X])
            plinth-bench load --urls WS[,WS...] --publish WS [--subscribers N] [--rate R] [--seconds S] [--size BYTES] [--bare]
 
     """
@@ -59,6 +61,10 @@ if arguments.count >= 2, arguments[1] == "load" {
         }
     }
     try await load.run()
+    exit(0)
+}
+if arguments.count >= 2, arguments[1] == "signed-in-bare" {
+    try await SignedInBare.run(arguments: Array(arguments.dropFirst(2)))
     exit(0)
 }
 guard arguments.count == 3, let port = Int(arguments[2]), ["kernel", "bare", "dylib", "realtime", "bare-ws"].contains(arguments[1]) else {

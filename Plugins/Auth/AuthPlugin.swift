@@ -64,6 +64,7 @@ public struct AuthPlugin: SaaSPlugin {
         await service.access.install(secret: jwtSecret)
         service.refresh.secret.secret.set(SymmetricKey(data: Data(refreshSecret.utf8)))
         context.addService(service.mail)
+        context.addService(service.apiKeys.usage)
         // The decoy hash (what login verifies an unknown account against) costs a bcrypt run:
         // made on a pool thread beside boot, so that start-up does not wait for it.
         let hasher = PasswordHasher(rounds: configuration.bcryptRounds)

@@ -1,5 +1,6 @@
 import CPlinthABI
 import Foundation
+import PlinthKernel
 import NIOCore
 import PostgresNIO
 import SQLiteKit
@@ -91,7 +92,7 @@ struct ColumnValue: Decodable, PostgresDecodable, SQLiteDataConvertible {
             return binary(type, value).map { String(decoding: $0.bytes, as: UTF8.self) }
         case .uuid:
             guard let bytes = buffer.readBytes(length: 16) else { return nil }
-            let hex = bytes.map { String(format: "%02x", $0) }.joined()
+            let hex = bytes.hexString
             let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in
                 String(hex[hex.index(hex.startIndex, offsetBy: range.lowerBound)..<hex.index(hex.startIndex, offsetBy: range.upperBound)])
             }

@@ -81,38 +81,4 @@ import Testing
             #expect(try await kernel.audit.recent(action: "auth.api_key.revoked").count == 1)
         }
     }
-
-    /// Two kernels on one database share the count: the limit holds across instances.
-    @Test(arguments: TestBackend.all)
-    func theHourlyLimitIsPerKeyAndHoldsAcrossInstances(backend: TestBackend) async throws {
-        let limit = 1000
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        let env = ["PLINTH_DATA_DIR": folder, "API_KEY_RATE_LIMIT": String(limit)]
-        let keys: (String, String) = try await AuthHarness.run(backend: backend, environment: env, schema: schema) { client, _ in
-            let ann = try await client.signUp("ann@example.com")
-            let a = try #require(try await client.post("/api/auth/api-keys", ["name": "a"], headers: ann.bearer).string("key"))
-            let b = try #require(try await client.post("/api/auth/api-keys", ["name": "b"], headers: ann.bearer).string("key"))
-            return (a, b)
-        }
-        try await AuthHarness.run(backend: backend, environment: env, schema: schema) { first, _ in
-            try await AuthHarness.run(backend: backend, environment: env, schema: schema) { second, _ in
-                for i in 0..<limit {
-                    let answer = try await (i % 2 == 0 ? first : second).get("/api/auth/me", headers: ["x-api-key": keys.0])
-                    if answer.status != 200 { Issue.record("request \(i + 1) got \(answer.status)"); return }
-                }
-                let over = try await second.get("/api/auth/me", headers: ["x-api-key": keys.0])
-                #expect(over.status == 429)
-                let retry = try #require(over.headers[.retryAfter].flatMap { Int($0) })
-                #expect((1...3600).contains(retry))
-                #expect(over.headers[.init("ratelimit-remaining")!] == "0")
-                #expect(over.headers[.init("ratelimit-limit")!] == String(limit))
-                #expect(over.problem == "rate-limited")
-                // Per key: the other key of the same user is unaffected.
-                #expect(try await first.get("/api/auth/me", headers: ["x-api-key": keys.1]).status == 200)
-            }
-        }
-        try await AuthHarness.dropSchema(schema, backend: backend)
-    }
 }

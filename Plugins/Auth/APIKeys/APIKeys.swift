@@ -5,14 +5,17 @@ import SQLKit
 
 /// API keys: `plk_<prefix>_<secret>` with 192 secret bits, shown once. The table keeps the
 /// non-secret prefix (for lookup) and the SHA-256 of the whole key, compared in constant time.
-/// Revocation and expiry take effect on the next request: keys are not cached.
+/// Revocation and expiry take effect on the next request on every instance: a key's holder is
+/// cached (``AuthCaches``) and dropped everywhere when the key is revoked or its user disabled.
 struct APIKeys: Sendable {
     let database: Database
     let clock: any KernelClock
     /// `API_KEY_EXPIRY`; 0 = never.
     let defaultLifetime: Double
-    /// `API_KEY_RATE_LIMIT` per hour.
-    let hourlyLimit: Int
+    /// `API_KEY_RATE_LIMIT` per hour, counted by ``usage``.
+    var hourlyLimit: Int { usage.limit }
+    let caches: AuthCaches
+    let usage: APIKeyUsage
 
     struct Key: Sendable, Codable {
         let id: String
@@ -34,7 +37,7 @@ struct APIKeys: Sendable {
     }
 
     static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(text.utf8)).hexString
     }
 
     /// Creates a key. - Returns: the key's row and the key itself, which is never shown again.
@@ -72,15 +75,18 @@ struct APIKeys: Sendable {
 
     /// Revokes key `id` of `user`. - Returns: whether it was live.
     func revoke(id: String, user: String) async throws -> Bool {
-        try await database.sql.raw("""
+        let revoked = try await database.sql.raw("""
             UPDATE auth_api_keys SET revoked_at = \(bind: clock.now.timeIntervalSince1970)
             WHERE id = \(bind: id) AND user_id = \(bind: user) AND revoked_at IS NULL RETURNING id
             """).first() != nil
+        try await caches.invalidate(AuthCaches.key(id))
+        return revoked
     }
 
     /// Revokes every key of `user`.
     func revokeAll(user: String) async throws {
         try await database.sql.raw("UPDATE auth_api_keys SET revoked_at = \(bind: clock.now.timeIntervalSince1970) WHERE user_id = \(bind: user) AND revoked_at IS NULL").run()
+        try await caches.invalidate(AuthCaches.user(user))
     }
 
     /// The holder of `presented`, or `nil` when it is malformed, unknown, revoked, expired or its
@@ -88,55 +94,43 @@ struct APIKeys: Sendable {
     func resolve(_ presented: String) async throws -> Holder? {
         let parts = presented.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
         guard presented.utf8.count <= 128, parts.count == 3, parts[0] == "plk", parts[1].count == 12 else { return nil }
-        let now = clock.now.timeIntervalSince1970
-        guard let row = try await database.sql.raw("""
-            SELECT k.id, k.user_id, k.tenant_id, k.scopes, k.key_hash FROM auth_api_keys k JOIN auth_users u ON u.id = k.user_id
-            WHERE k.prefix = \(bind: String(parts[1])) AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > \(bind: now))
-              AND u.disabled_at IS NULL
-            """).first() else { return nil }
-        guard SecretToken.constantTimeEquals(try row.decode(column: "key_hash", as: String.self), Self.sha256(presented)) else { return nil }
-        return Holder(
-            key: try row.decode(column: "id", as: String.self), user: try row.decode(column: "user_id", as: String.self),
-            tenant: try row.decode(column: "tenant_id", as: String?.self),
-            scopes: Set(try row.decode(column: "scopes", as: String.self).split(separator: " ").map(String.init))
-        )
+        let hash = Self.sha256(presented)
+        // Keyed by the whole key's hash: a hit is the very key that was checked, not its prefix.
+        return try await caches.holders.value(for: hash) {
+            let now = clock.now.timeIntervalSince1970
+            guard let row = try await database.sql.raw("""
+                SELECT k.id, k.user_id, k.tenant_id, k.scopes, k.key_hash, k.expires_at FROM auth_api_keys k JOIN auth_users u ON u.id = k.user_id
+                WHERE k.prefix = \(bind: String(parts[1])) AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > \(bind: now))
+                  AND u.disabled_at IS NULL
+                """).first() else { return nil }
+            guard SecretToken.constantTimeEquals(try row.decode(column: "key_hash", as: String.self), hash) else { return nil }
+            let holder = Holder(
+                key: try row.decode(column: "id", as: String.self), user: try row.decode(column: "user_id", as: String.self),
+                tenant: try row.decode(column: "tenant_id", as: String?.self),
+                scopes: Set(try row.decode(column: "scopes", as: String.self).split(separator: " ").map(String.init))
+            )
+            return .init(holder, tags: [AuthCaches.key(holder.key), AuthCaches.user(holder.user)] + (holder.tenant.map { [AuthCaches.tenant($0)] } ?? []),
+                         until: try row.decode(column: "expires_at", as: Double?.self))
+        }
     }
 
     /// Whether key `id` of `user` is live: not revoked or expired, its user not disabled.
     func isLive(id: String, user: String) async throws -> Bool {
-        let now = clock.now.timeIntervalSince1970
-        return try await database.sql.raw("""
-            SELECT 1 AS live FROM auth_api_keys k JOIN auth_users u ON u.id = k.user_id
-            WHERE k.id = \(bind: id) AND k.user_id = \(bind: user) AND k.revoked_at IS NULL
-              AND (k.expires_at IS NULL OR k.expires_at > \(bind: now)) AND u.disabled_at IS NULL
-            """).first() != nil
+        try await caches.keys.value(for: "\(id)|\(user)") {
+            let now = clock.now.timeIntervalSince1970
+            guard let row = try await database.sql.raw("""
+                SELECT k.tenant_id, k.expires_at FROM auth_api_keys k JOIN auth_users u ON u.id = k.user_id
+                WHERE k.id = \(bind: id) AND k.user_id = \(bind: user) AND k.revoked_at IS NULL
+                  AND (k.expires_at IS NULL OR k.expires_at > \(bind: now)) AND u.disabled_at IS NULL
+                """).first() else { return nil }
+            let tenant = try row.decode(column: "tenant_id", as: String?.self)
+            return .init(true, tags: [AuthCaches.key(id), AuthCaches.user(user)] + (tenant.map { [AuthCaches.tenant($0)] } ?? []),
+                         until: try row.decode(column: "expires_at", as: Double?.self))
+        } ?? false
     }
 
-    /// The rate-limit window a request falls in.
-    struct Usage: Sendable {
-        let count: Int
-        let limit: Int
-        /// Seconds until the window resets.
-        let reset: Int
-        var exceeded: Bool { count > limit }
-        var remaining: Int { max(0, limit - count) }
-    }
-
-    /// Counts one request of `key` in the current hour, in the database, so that every instance
-    /// counts against the same limit.
-    func count(key: String) async throws -> Usage {
-        let now = clock.now.timeIntervalSince1970
-        let window = Int64(now / 3600)
-        let row = try await database.sql.raw("""
-            INSERT INTO auth_api_key_usage (key_id, window_start, count) VALUES (\(bind: key), \(bind: window), 1)
-            ON CONFLICT (key_id, window_start) DO UPDATE SET count = auth_api_key_usage.count + 1 RETURNING count
-            """).first()
-        let count = try row?.decode(column: "count", as: Int.self) ?? 1
-        if count == 1 {
-            // First request of the hour: drop older windows and note the key is in use.
-            try await database.sql.raw("DELETE FROM auth_api_key_usage WHERE key_id = \(bind: key) AND window_start < \(bind: window)").run()
-            try await database.sql.raw("UPDATE auth_api_keys SET last_used_at = \(bind: now) WHERE id = \(bind: key)").run()
-        }
-        return Usage(count: count, limit: hourlyLimit, reset: Int((Double(window + 1) * 3600 - now).rounded(.up)))
+    /// Counts one request of `key` against its hourly limit; see ``APIKeyUsage``.
+    func count(key: String) async throws -> APIKeyUsage.Usage {
+        try await usage.count(key: key)
     }
 }

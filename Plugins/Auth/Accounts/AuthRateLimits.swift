@@ -58,7 +58,7 @@ struct AuthRateLimits: Sendable {
         guard let subject, rule.limit > 0 else { return }
         let now = clock.now.timeIntervalSince1970
         let window = Int64(now / rule.window)
-        let bucket = rule.name + ":" + SHA256.hash(data: Data(subject.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let bucket = rule.name + ":" + SHA256.hash(data: Data(subject.utf8)).prefix(16).hexString
         let count = try await database.sql.raw("""
             INSERT INTO auth_rate_limits (bucket, window_start, count) VALUES (\(bind: bucket), \(bind: window), 1)
             ON CONFLICT (bucket, window_start) DO UPDATE SET count = auth_rate_limits.count + 1 RETURNING count

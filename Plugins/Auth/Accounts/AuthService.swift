@@ -39,6 +39,8 @@ public final class AuthService: Sendable {
     /// Where mail work goes, off the request (``MailQueue``); runs from boot.
     let mail: MailQueue
     let limits: AuthRateLimits
+    /// The signed-in path's caches, dropped on every instance by the stores that change them.
+    let caches: AuthCaches
     private let secondFactor = Mutex<(any SecondFactor)?>(nil)
 
     /// Seconds a second-factor challenge stays open.
@@ -49,13 +51,16 @@ public final class AuthService: Sendable {
         self.context = context
         let database = context.database
         let clock = context.clock
-        users = UserStore(database: database, clock: clock)
-        refresh = RefreshTokens(database: database, clock: clock, secret: secret, configuration: configuration)
+        let caches = AuthCaches(context.caches)
+        self.caches = caches
+        users = UserStore(database: database, clock: clock, caches: caches)
+        refresh = RefreshTokens(database: database, clock: clock, secret: secret, configuration: configuration, caches: caches)
         self.access = access
         oneTime = OneTimeTokens(database: database, clock: clock, secret: secret, lifetime: configuration.resetExpiry, length: configuration.resetTokenLength)
-        apiKeys = APIKeys(database: database, clock: clock, defaultLifetime: configuration.apiKeyExpiry, hourlyLimit: configuration.apiKeyRateLimit)
-        tenants = Tenants(database: database, clock: clock)
-        invitations = Invitations(database: database, clock: clock, lifetime: configuration.invitationExpiry)
+        apiKeys = APIKeys(database: database, clock: clock, defaultLifetime: configuration.apiKeyExpiry, caches: caches,
+                          usage: APIKeyUsage(database: database, clock: clock, limit: configuration.apiKeyRateLimit, logger: context.logger))
+        tenants = Tenants(database: database, clock: clock, caches: caches)
+        invitations = Invitations(database: database, clock: clock, caches: caches, lifetime: configuration.invitationExpiry)
         passwords = PasswordHasher(rounds: configuration.bcryptRounds)
         mail = MailQueue(logger: context.logger)
         limits = AuthRateLimits(database: database, clock: clock, rules: configuration.rateLimits)

@@ -6,6 +6,7 @@ import SQLKit
 struct UserStore: Sendable {
     let database: Database
     let clock: any KernelClock
+    let caches: AuthCaches
 
     /// Emails are stored and compared in one form; see ``EmailAddress/normalize(_:)``.
     static func normalize(email: String) -> String { EmailAddress.normalize(email) }
@@ -101,5 +102,6 @@ struct UserStore: Sendable {
     func setDisabled(user: String, _ disabled: Bool) async throws {
         let now = clock.now.timeIntervalSince1970
         try await database.sql.raw("UPDATE auth_users SET disabled_at = \(bind: disabled ? now : nil), updated_at = \(bind: now) WHERE id = \(bind: user)").run()
+        try await caches.invalidate(AuthCaches.user(user))
     }
 }

@@ -10,6 +10,7 @@ import SQLKit
 struct Invitations: Sendable {
     let database: Database
     let clock: any KernelClock
+    let caches: AuthCaches
     /// `PLINTH_AUTH_INVITATION_EXPIRY`.
     let lifetime: Double
 
@@ -91,6 +92,7 @@ struct Invitations: Sendable {
                 """).run()
             return true
         }
+        if taken { try await caches.invalidate(AuthCaches.user(user)) }
         return taken ? Tenants.Membership(tenant: invitation.tenant, name: invitation.tenantName, role: invitation.role) : nil
     }
 

@@ -8,6 +8,7 @@ import SQLKit
 struct Tenants: Sendable {
     let database: Database
     let clock: any KernelClock
+    let caches: AuthCaches
 
     struct Membership: Sendable, Codable, Hashable {
         let tenant: String
@@ -40,19 +41,22 @@ struct Tenants: Sendable {
             try await sql.raw("INSERT INTO auth_tenants (id, name, created_by, created_at) VALUES (\(bind: id), \(bind: name), \(bind: owner), \(bind: now))").run()
             try await sql.raw("INSERT INTO auth_memberships (tenant_id, user_id, role, created_at) VALUES (\(bind: id), \(bind: owner), 'owner', \(bind: now))").run()
         }
+        try await caches.invalidate(AuthCaches.user(owner))
         return Membership(tenant: id, name: name, role: "owner")
     }
 
     /// Deletes `tenant`: its memberships and invitations go with it (foreign keys), and API keys
     /// bound to it are revoked. - Returns: whether it existed.
     func delete(_ tenant: String) async throws -> Bool {
-        try await database.tenantTransaction(tenant: tenant) { sql in
+        let deleted = try await database.tenantTransaction(tenant: tenant) { sql in
             guard try await sql.raw("SELECT id FROM auth_tenants WHERE id = \(bind: tenant)").first() != nil else { return false }
             try await sql.raw("DELETE FROM auth_api_keys WHERE tenant_id = \(bind: tenant)").run()
             try await sql.raw("DELETE FROM auth_memberships WHERE tenant_id = \(bind: tenant)").run()
             try await sql.raw("DELETE FROM auth_tenants WHERE id = \(bind: tenant)").run()
             return true
         }
+        if deleted { try await caches.invalidate(AuthCaches.tenant(tenant)) }
+        return deleted
     }
 
     /// `tenant`'s name, if it exists.
@@ -62,23 +66,29 @@ struct Tenants: Sendable {
 
     /// `user`'s role in `tenant`, or `nil` when not a member.
     func role(of user: String, in tenant: String) async throws -> String? {
-        try await database.tenantTransaction(tenant: tenant) { sql in
-            try await sql.raw("SELECT role FROM auth_memberships WHERE tenant_id = \(bind: tenant) AND user_id = \(bind: user)").first()?
-                .decode(column: "role", as: String.self)
+        try await caches.roles.value(for: "\(user)|\(tenant)") {
+            let role = try await database.tenantTransaction(tenant: tenant) { sql in
+                try await sql.raw("SELECT role FROM auth_memberships WHERE tenant_id = \(bind: tenant) AND user_id = \(bind: user)").first()?
+                    .decode(column: "role", as: String.self)
+            }
+            return role.map { .init($0, tags: [AuthCaches.user(user), AuthCaches.tenant(tenant)]) }
         }
     }
 
     /// The tenants `user` belongs to.
     func memberships(of user: String) async throws -> [Membership] {
-        try await asUser(user) { sql in
-            try await sql.raw("""
-                SELECT m.tenant_id, t.name, m.role FROM auth_memberships m JOIN auth_tenants t ON t.id = m.tenant_id
-                WHERE m.user_id = \(bind: user) ORDER BY t.name
-                """).all().map { row in
-                Membership(tenant: try row.decode(column: "tenant_id", as: String.self), name: try row.decode(column: "name", as: String.self),
-                           role: try row.decode(column: "role", as: String.self))
+        try await caches.memberships.value(for: user) {
+            let memberships = try await asUser(user) { sql in
+                try await sql.raw("""
+                    SELECT m.tenant_id, t.name, m.role FROM auth_memberships m JOIN auth_tenants t ON t.id = m.tenant_id
+                    WHERE m.user_id = \(bind: user) ORDER BY t.name
+                    """).all().map { row in
+                    Membership(tenant: try row.decode(column: "tenant_id", as: String.self), name: try row.decode(column: "name", as: String.self),
+                               role: try row.decode(column: "role", as: String.self))
+                }
             }
-        }
+            return .init(memberships, tags: [AuthCaches.user(user)] + memberships.map { AuthCaches.tenant($0.tenant) })
+        } ?? []
     }
 
     func members(of tenant: String) async throws -> [Member] {
@@ -101,7 +111,7 @@ struct Tenants: Sendable {
     /// owners demoting each other at once cannot both see the other still an owner. (SQLite has
     /// one writer, which gives the same.)
     func change(user: String, in tenant: String, to role: String?) async throws -> Change {
-        try await database.tenantTransaction(tenant: tenant) { sql in
+        let change = try await database.tenantTransaction(tenant: tenant) { sql -> Change in
             if database.kind == .postgres {
                 try await sql.raw("SELECT id FROM auth_tenants WHERE id = \(bind: tenant) FOR UPDATE").run()
             }
@@ -119,5 +129,7 @@ struct Tenants: Sendable {
             }
             return .done(previous: previous)
         }
+        if case .done = change { try await caches.invalidate(AuthCaches.user(user)) }
+        return change
     }
 }

@@ -1,6 +1,8 @@
+import Crypto
 import Foundation
 import JWTKit
 import PlinthKernel
+import Synchronization
 
 /// Signs and verifies access tokens: HS256 under `JWT_SECRET`, nothing else.
 ///
@@ -15,6 +17,8 @@ struct AccessTokens: Sendable {
     static let maxLength = 4096
 
     let keys: JWTKeyCollection
+    /// The HS256 key for verification, read without the key collection's actor hop.
+    let verifier = Verifier()
     let issuer: String
     let audience: String
     let lifetime: Double
@@ -32,6 +36,7 @@ struct AccessTokens: Sendable {
     /// Signs and verifies with the HS256 `secret` from now on.
     func install(secret: String) async {
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: Self.kid))
+        verifier.install(SymmetricKey(data: Data(secret.utf8)))
     }
 
     /// A token for `user` in sign-in `signIn`, and its lifetime in seconds.
@@ -54,6 +59,17 @@ struct AccessTokens: Sendable {
     /// - Throws: a 401 ``Problem`` of type `invalid-token` saying what is wrong.
     func verify(_ token: String) async throws -> AccessClaims {
         guard token.utf8.count <= Self.maxLength else { throw Self.invalid("the token is too long") }
+        // A client presents the same token until it expires: the checks below, which depend on
+        // the token's bytes alone, run once per token; times are checked on every request.
+        let claims = try verifier.claims(of: token) ?? checked(token)
+        let now = clock.now
+        guard claims.exp.value > now else { throw Self.invalid("the token has expired; refresh it", type: "token-expired") }
+        guard claims.nbf.value <= now.addingTimeInterval(5) else { throw Self.invalid("the token is not valid yet") }
+        verifier.remember(token, claims)
+        return claims
+    }
+
+    private func checked(_ token: String) throws -> AccessClaims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[2].isEmpty else { throw Self.invalid("the token is not a signed JWT") }
         // One encoding per token: no padding, no stray characters, unused bits zero. Otherwise
@@ -70,18 +86,48 @@ struct AccessTokens: Sendable {
         for field in ["jku", "x5u", "jwk", "x5c", "crit"] where header[field] != nil {
             throw Self.invalid("the token's header may not carry '\(field)'")
         }
-        let claims: AccessClaims
-        do { claims = try await keys.verify(token, as: AccessClaims.self) } catch {
+        guard let key = verifier.key, let signature = Self.base64URLDecode(parts[2]),
+              HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: Data(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count)), using: key),
+              let payload = Self.base64URLDecode(parts[1]) else {
             throw Self.invalid("the token's signature or claims are invalid")
         }
-        let now = clock.now
+        let claims: AccessClaims
+        let decoder = JSONDecoder()
+        // NumericDate claims are seconds since 1970 (RFC 7519 §2).
+        decoder.dateDecodingStrategy = .secondsSince1970
+        do { claims = try decoder.decode(AccessClaims.self, from: payload) } catch {
+            throw Self.invalid("the token's signature or claims are invalid")
+        }
         guard claims.iss.value == issuer else { throw Self.invalid("the token was issued by someone else") }
         guard claims.aud.value.contains(audience), claims.aud.value.allSatisfy({ $0 == audience }) else {
             throw Self.invalid("the token is meant for another audience")
         }
-        guard claims.exp.value > now else { throw Self.invalid("the token has expired; refresh it", type: "token-expired") }
-        guard claims.nbf.value <= now.addingTimeInterval(5) else { throw Self.invalid("the token is not valid yet") }
         return claims
+    }
+
+    /// The verification key and the tokens it has already verified.
+    final class Verifier: Sendable {
+        private let state = Mutex<(key: SymmetricKey?, verified: [String: AccessClaims])>((nil, [:]))
+        /// Tokens remembered at most; past it the memory starts over.
+        static let capacity = 10_000
+
+        var key: SymmetricKey? { state.withLock { $0.key } }
+
+        func install(_ key: SymmetricKey) {
+            state.withLock { $0 = (key, [:]) }
+        }
+
+        func claims(of token: String) -> AccessClaims? {
+            state.withLock { $0.verified[token] }
+        }
+
+        func remember(_ token: String, _ claims: AccessClaims) {
+            state.withLock { state in
+                guard state.verified[token] == nil else { return }
+                if state.verified.count >= Self.capacity { state.verified = [:] }
+                state.verified[token] = claims
+            }
+        }
     }
 
     static func invalid(_ detail: String, type: String = "invalid-token") -> Problem {

@@ -14,6 +14,7 @@ struct RefreshTokens: Sendable {
     let clock: any KernelClock
     let secret: SecretToken
     let configuration: AuthConfiguration
+    let caches: AuthCaches
 
     struct Issued: Sendable {
         let token: String
@@ -108,6 +109,7 @@ struct RefreshTokens: Sendable {
             UPDATE auth_refresh_tokens SET revoked_at = \(bind: clock.now.timeIntervalSince1970), revoked_reason = \(bind: reason)
             WHERE family_id = \(bind: family) AND revoked_at IS NULL
             """).run()
+        try await caches.invalidate(AuthCaches.family(family))
     }
 
     /// Revokes every sign-in of `user`. - Returns: how many sign-ins were live.
@@ -117,6 +119,7 @@ struct RefreshTokens: Sendable {
             UPDATE auth_refresh_tokens SET revoked_at = \(bind: clock.now.timeIntervalSince1970), revoked_reason = \(bind: reason)
             WHERE user_id = \(bind: user) AND revoked_at IS NULL RETURNING family_id
             """).all()
+        try await caches.invalidate(AuthCaches.user(user))
         return Set(try rows.map { try $0.decode(column: "family_id", as: String.self) }).count
     }
 
@@ -129,12 +132,15 @@ struct RefreshTokens: Sendable {
     /// Whether sign-in `family` of `user` is still live (not revoked, not past its absolute
     /// expiry) and its account not disabled: one query per authenticated request.
     func isLive(family: String, user: String) async throws -> Bool {
-        let now = clock.now.timeIntervalSince1970
-        return try await database.sql.raw("""
-            SELECT 1 AS live FROM auth_refresh_tokens t JOIN auth_users u ON u.id = t.user_id
-            WHERE t.family_id = \(bind: family) AND t.user_id = \(bind: user) AND t.revoked_at IS NULL AND t.family_expires_at > \(bind: now)
-              AND u.disabled_at IS NULL LIMIT 1
-            """).first() != nil
+        try await caches.signIns.value(for: "\(family)|\(user)") {
+            let now = clock.now.timeIntervalSince1970
+            guard let row = try await database.sql.raw("""
+                SELECT t.family_expires_at FROM auth_refresh_tokens t JOIN auth_users u ON u.id = t.user_id
+                WHERE t.family_id = \(bind: family) AND t.user_id = \(bind: user) AND t.revoked_at IS NULL AND t.family_expires_at > \(bind: now)
+                  AND u.disabled_at IS NULL LIMIT 1
+                """).first() else { return nil }
+            return .init(true, tags: [AuthCaches.family(family), AuthCaches.user(user)], until: try row.decode(column: "family_expires_at", as: Double.self))
+        } ?? false
     }
 
     /// The live sign-ins of `user`, newest first.

@@ -20,7 +20,7 @@ struct SecretToken: Sendable {
     static func randomHex(_ hexCharacters: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         let raw = (0..<(hexCharacters + 1) / 2).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return String(raw.map { String(format: "%02x", $0) }.joined().prefix(hexCharacters))
+        return String(raw.hexString.prefix(hexCharacters))
     }
 
     static func base64URL(_ data: Data) -> String {
@@ -29,7 +29,7 @@ struct SecretToken: Sendable {
 
     /// HMAC-SHA256 of `token` under the refresh secret, hex.
     func hash(_ token: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(token.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Data(token.utf8), using: key).hexString
     }
 
     /// Compares two strings in time that depends only on their lengths.

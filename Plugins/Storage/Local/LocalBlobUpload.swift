@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PlinthKernel
 import NIOCore
 import NIOFileSystem
 
@@ -29,7 +30,7 @@ actor LocalBlobUpload: BlobUpload {
     func finish() async throws -> BlobInfo {
         guard let handle else { throw BlobStoreError.backend(status: 0, code: "UploadClosed", message: "finish after finish or abort") }
         self.handle = nil
-        let etag = "\"" + md5.finalize().map { String(format: "%02x", $0) }.joined() + "\""
+        let etag = "\"" + md5.finalize().hexString + "\""
         let metaPath = store.metaPath(key.storagePath)
         do {
             try await LocalBlobStore.makeDirectory(metaPath.removingLastComponent())

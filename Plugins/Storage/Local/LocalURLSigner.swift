@@ -52,6 +52,6 @@ public struct LocalURLSigner: Sendable {
 
     func sign(method: PresignMethod, storagePath: String, expiresAt: Int, contentType: String?) -> String {
         let text = [method.rawValue, storagePath, String(expiresAt), method == .put ? (contentType ?? "") : ""].joined(separator: "\n")
-        return HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        return HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).hexString
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PlinthKernel
 
 /// Credentials for AWS Signature Version 4.
 public struct AWSCredentials: Sendable {
@@ -175,13 +176,13 @@ public struct SigV4Signer: Sendable {
     func scope(_ day: String) -> String { "\(day)/\(region)/\(service)/aws4_request" }
 
     func stringToSign(canonicalRequest: String, stamp: Stamp) -> String {
-        let hash = SHA256.hash(data: Data(canonicalRequest.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hash = SHA256.hash(data: Data(canonicalRequest.utf8)).hexString
         return [Self.algorithm, stamp.long, scope(stamp.short), hash].joined(separator: "\n")
     }
 
     func signature(canonicalRequest: String, date stamp: Stamp) -> String {
         let toSign = stringToSign(canonicalRequest: canonicalRequest, stamp: stamp)
-        return HMAC<SHA256>.authenticationCode(for: Data(toSign.utf8), using: signingKey(day: stamp.short)).map { String(format: "%02x", $0) }.joined()
+        return HMAC<SHA256>.authenticationCode(for: Data(toSign.utf8), using: signingKey(day: stamp.short)).hexString
     }
 
     /// Header values lose surrounding spaces and runs of inner spaces collapse to one.

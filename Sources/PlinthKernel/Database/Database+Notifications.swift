@@ -5,15 +5,33 @@ import Synchronization
 
 extension Database {
     /// Sends `payload` to every listener of `channel`: PostgreSQL NOTIFY (every instance on the
-    /// database), or in-process on SQLite. Inside a transaction both deliver it on commit only.
+    /// database), or in-process on SQLite. Inside a transaction both deliver it on commit only;
+    /// on PostgreSQL the transaction's notifications go in one statement just before `COMMIT`, so
+    /// a write that announces itself twice costs one round trip for both.
     /// Payloads are limited to 7999 bytes by PostgreSQL.
     public func notify(channel: String, payload: String) async throws {
+        if let session = currentSession, session.scope.transaction, session.scope.holdBack(channel: channel, payload: payload) { return }
         switch driver {
         case .sqlite:
-            if let session = currentSession, session.scope.transaction, session.scope.holdBack(channel: channel, payload: payload) { return }
             localNotifications.send(channel: channel, payload: payload)
         case .postgres:
             try await sql.raw("SELECT pg_notify(\(bind: qualified(channel)), \(bind: payload))").run()
+        }
+    }
+
+    /// Sends what a PostgreSQL transaction held back, in one statement on its connection.
+    func sendHeldBack(_ notifications: [(String, String)], on sql: any SQLDatabase) async throws {
+        // 500 per statement keeps the binds far under PostgreSQL's 65,535.
+        for start in stride(from: 0, to: notifications.count, by: 500) {
+            var query = SQLQueryString("SELECT ")
+            for (index, (channel, payload)) in notifications[start..<min(start + 500, notifications.count)].enumerated() {
+                query.appendInterpolation(unsafeRaw: index == 0 ? "pg_notify(" : ", pg_notify(")
+                query.appendInterpolation(bind: qualified(channel))
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(bind: payload)
+                query.appendInterpolation(unsafeRaw: ")")
+            }
+            try await sql.raw(query).run()
         }
     }
 
@@ -58,6 +76,20 @@ extension Database {
 
 /// In-process publish/subscribe by channel name.
 final class LocalNotifier: Sendable {
+    private static let byFile = Mutex<[String: LocalNotifier]>([:])
+
+    /// The notifier of every ``Database`` of this process on the SQLite file at `path`. One
+    /// process serves a SQLite file; several kernels in it (tests, a CLI command beside a
+    /// server in one process) then see each other's notifications and cache invalidations.
+    static func shared(for path: String) -> LocalNotifier {
+        byFile.withLock { notifiers in
+            if let notifier = notifiers[path] { return notifier }
+            let notifier = LocalNotifier()
+            notifiers[path] = notifier
+            return notifier
+        }
+    }
+
     private let subscribers = Mutex<[String: [UUID: AsyncThrowingStream<String, any Error>.Continuation]]>([:])
 
     func send(channel: String, payload: String) {

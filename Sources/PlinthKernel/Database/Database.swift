@@ -48,7 +48,7 @@ public final class Database: Sendable {
     let namespace: String
     let driver: Driver
     let localLocks = NamedLocks()
-    let localNotifications = LocalNotifier()
+    let localNotifications: LocalNotifier
     let usage = DatabasePoolUsage()
     /// The most connections the pool lends at once.
     public var maximumConnections: Int {
@@ -59,8 +59,9 @@ public final class Database: Sendable {
     }
     let maximumPostgresConnections: Int
 
-    init(kind: DatabaseKind, driver: Driver, namespace: String, logger: Logger, maximumConnections: Int = 1) {
+    init(kind: DatabaseKind, driver: Driver, namespace: String, logger: Logger, maximumConnections: Int = 1, notifications: LocalNotifier = LocalNotifier()) {
         self.maximumPostgresConnections = maximumConnections
+        localNotifications = notifications
         self.kind = kind
         self.driver = driver
         self.namespace = namespace
@@ -89,7 +90,9 @@ public final class Database: Sendable {
             } catch {
                 throw DatabaseError(message: "cannot open SQLite database '\(path)': \(DatabaseError.describe(error))")
             }
-            let database = Database(kind: .sqlite, driver: .sqlite(queue), namespace: "plinth", logger: logger)
+            // Kernels of one process on one file hear each other, as they would on PostgreSQL.
+            let database = Database(kind: .sqlite, driver: .sqlite(queue), namespace: "plinth", logger: logger,
+                                    notifications: LocalNotifier.shared(for: URL(fileURLWithPath: path).standardizedFileURL.path))
             do {
                 let result = try await body(database)
                 try? await queue.close()
@@ -188,10 +191,10 @@ public final class Database: Sendable {
             let connection = await queue.acquire()
             do {
                 let result = try await body(connection.sql())
-                await queue.release()
+                queue.release()
                 return result
             } catch {
-                await queue.release()
+                queue.release()
                 throw error
             }
         case .postgres(let client):
@@ -238,9 +241,16 @@ public final class Database: Sendable {
                 try await sql.raw("SELECT set_config('app.current_tenant', \(bind: tenant), true)").run()
             }
             let result = try await Self.$session.withValue(session) { try await body(sql) }
-            try await sql.raw("COMMIT").run()
-            // SQLite's in-process notifications wait for the commit, as PostgreSQL's NOTIFY does.
-            for (channel, payload) in session.scope.end() { localNotifications.send(channel: channel, payload: payload) }
+            let held = session.scope.end()
+            if kind == .postgres {
+                // NOTIFY inside the transaction: PostgreSQL delivers on commit, and drops on rollback.
+                try await sendHeldBack(held, on: sql)
+                try await sql.raw("COMMIT").run()
+            } else {
+                try await sql.raw("COMMIT").run()
+                // SQLite's in-process notifications wait for the commit, as PostgreSQL's NOTIFY does.
+                for (channel, payload) in held { localNotifications.send(channel: channel, payload: payload) }
+            }
             return result
         } catch {
             _ = session.scope.end()

@@ -17,6 +17,13 @@ final class DurableListener: Sendable {
     let name: String
     let logger: Logger
     private let stream = Mutex<AsyncThrowingStream<String, any Error>?>(nil)
+    /// Called after the listener is re-established following a loss (not at the first start):
+    /// what was sent meanwhile is lost, so caches kept coherent by it start over.
+    let reconnected = Mutex<(@Sendable () -> Void)?>(nil)
+
+    /// Whether the listener is subscribed now. False before ``start()`` and from a loss until it
+    /// is re-established.
+    var isConnected: Bool { stream.withLock { $0 != nil } }
 
     init(database: Database, channel: String, name: String, logger: Logger) {
         self.database = database
@@ -34,7 +41,10 @@ final class DurableListener: Sendable {
         var failures = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                if stream.withLock({ $0 }) == nil { try await start() }
+                if stream.withLock({ $0 }) == nil {
+                    try await start()
+                    reconnected.withLock { $0 }?()
+                }
                 guard let notifications = stream.withLock({ $0 }) else { return }
                 for try await text in notifications.cancelOnGracefulShutdown() {
                     failures = 0

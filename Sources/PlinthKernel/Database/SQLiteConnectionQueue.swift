@@ -1,15 +1,18 @@
 import Logging
 import SQLiteKit
+import Synchronization
 
 /// The one SQLite connection, lent to one task at a time in arrival order.
 ///
 /// SQLite allows one writer per file; sqlite-nio's busy handler retries without sleeping, so
 /// several connections competing for the write lock on a two-thread pool could livelock. One
 /// connection, queued, is both correct and fast enough for the embedded default.
-actor SQLiteConnectionQueue {
+///
+/// A lock, not an actor: a query that finds the connection free takes it without a hop to
+/// another executor, which on the signed-in path is two hops per query saved.
+final class SQLiteConnectionQueue: Sendable {
     private let connection: SQLiteConnection
-    private var busy = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private let state = Mutex<(busy: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     init(connection: SQLiteConnection) {
         self.connection = connection
@@ -27,20 +30,34 @@ actor SQLiteConnectionQueue {
     }
 
     func acquire() async -> SQLiteConnection {
-        if busy {
-            await withCheckedContinuation { waiters.append($0) }
+        let free = state.withLock { state -> Bool in
+            guard !state.busy else { return false }
+            state.busy = true
+            return true
         }
-        busy = true
+        if free { return connection }
+        await withCheckedContinuation { (turn: CheckedContinuation<Void, Never>) in
+            let taken = state.withLock { state -> Bool in
+                // Released between the first look and now: take it at once.
+                guard state.busy else { state.busy = true; return true }
+                state.waiters.append(turn)
+                return false
+            }
+            if taken { turn.resume() }
+        }
         return connection
     }
 
     func release() {
-        if waiters.isEmpty {
-            busy = false
-        } else {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if state.waiters.isEmpty {
+                state.busy = false
+                return nil
+            }
             // Hand over directly: `busy` stays true for the next waiter.
-            waiters.removeFirst().resume()
+            return state.waiters.removeFirst()
         }
+        next?.resume()
     }
 
     func close() async throws {

@@ -23,12 +23,18 @@ public final class EventBus: Sendable {
     private let subscribers = Mutex<[UUID: (name: String?, continuation: AsyncStream<EventEnvelope>.Continuation)]>([:])
     private let handlers = Mutex<[(name: String, plugin: String, handle: @Sendable (EventEnvelope) async throws -> Void)]>([])
     private let listener: DurableListener
+    /// The instance's caches, invalidated through this bus; see ``SharedCaches``.
+    public let caches: SharedCaches
 
-    init(database: Database, logger: Logger, instanceID: String = UUID().uuidString) {
+    init(database: Database, logger: Logger, clock: any KernelClock = SystemClock(), instanceID: String = UUID().uuidString) {
         self.database = database
         self.logger = logger
         self.instanceID = instanceID
-        listener = DurableListener(database: database, channel: Self.channel, name: "event bus", logger: logger)
+        let listener = DurableListener(database: database, channel: Self.channel, name: "event bus", logger: logger)
+        self.listener = listener
+        caches = SharedCaches(database: database, clock: clock, logger: logger, instanceID: instanceID, channel: Self.channel, connected: { listener.isConnected })
+        let caches = caches
+        listener.reconnected.withLock { $0 = { caches.reconnected() } }
     }
 
     /// Publishes `event` from plugin `source`.
@@ -84,6 +90,10 @@ public final class EventBus: Sendable {
     private func dispatch(_ text: String) async {
         guard let envelope = try? JSONDecoder().decode(EventEnvelope.self, from: Data(text.utf8)) else {
             logger.warning("dropped a malformed event envelope")
+            return
+        }
+        if envelope.name == SharedCaches.eventName, envelope.source == "kernel" {
+            caches.received(envelope)
             return
         }
         let targets = subscribers.withLock { $0.values.filter { $0.name == nil || $0.name == envelope.name }.map(\.continuation) }

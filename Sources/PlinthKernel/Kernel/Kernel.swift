@@ -137,7 +137,7 @@ public final class Kernel: Sendable {
 
     private func prepare(plugins entries: [PluginEntry], database: Database, secrets: SecretStore, options: RunOptions, configured loaded: inout [LoadedPlugin]) async throws -> RunningKernel {
         let services = ServiceRegistry()
-        let events = EventBus(database: database, logger: logger)
+        let events = EventBus(database: database, logger: logger, clock: clock)
         let audit = AuditLog(database: database, clock: clock)
         let sessions = SessionStore(database: database, clock: clock, expiry: configuration.sessionExpiry, idleTimeout: configuration.sessionIdleTimeout)
         let background = BackgroundServices()

@@ -35,7 +35,7 @@ public struct Migration: Sendable, Hashable {
     /// SHA-256 (hex) of the name and the `up` SQL of both dialects.
     public var checksum: String {
         let text = ([name] + up.sqlite + ["--postgres--"] + up.postgres).joined(separator: "\n")
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: Data(text.utf8)).hexString
     }
 }
 

@@ -22,6 +22,8 @@ public struct PluginContext: Sendable {
     /// Realtime channels: declare in step 5 with ``declareChannel(_:policy:)``, publish any time after boot.
     public let channels: Channels
     public let clock: any KernelClock
+    /// Short-lived caches kept coherent across instances; see ``SharedCaches``.
+    public var caches: SharedCaches { events.caches }
     public let metrics: KernelMetrics
     /// The registry behind ``provide(_:_:)`` and ``require(_:)``.
     public let services: ServiceRegistry

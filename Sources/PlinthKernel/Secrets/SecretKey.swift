@@ -11,7 +11,7 @@ public struct SecretKey: Sendable {
     /// A key from its 32 raw bytes.
     public init(bytes: some ContiguousBytes) {
         key = SymmetricKey(data: bytes)
-        id = SHA256.hash(data: key.withUnsafeBytes { Data($0) }).prefix(4).map { String(format: "%02x", $0) }.joined()
+        id = SHA256.hash(data: key.withUnsafeBytes { Data($0) }).prefix(4).hexString
     }
 
     /// A fresh random key.

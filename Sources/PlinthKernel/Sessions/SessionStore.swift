@@ -41,7 +41,7 @@ public struct SessionStore: Sendable {
     }
 
     static func hash(_ id: String) -> String {
-        SHA256.hash(data: Data(id.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(id.utf8)).hexString
     }
 
     /// Creates a session and returns its id (to put in the cookie).

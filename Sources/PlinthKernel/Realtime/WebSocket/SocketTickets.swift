@@ -60,6 +60,6 @@ struct SocketTickets: Sendable {
     }
 
     static func hash(_ ticket: String) -> String {
-        SHA256.hash(data: Data(ticket.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(ticket.utf8)).hexString
     }
 }
