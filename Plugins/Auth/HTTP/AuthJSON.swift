@@ -61,6 +61,6 @@ struct UserView: Codable, SchemaDescribing {
     }
 
     static func iso(_ seconds: Double) -> String {
-        ISO8601DateFormatter.string(from: Date(timeIntervalSince1970: seconds), timeZone: .gmt, formatOptions: [.withInternetDateTime])
+        Date(timeIntervalSince1970: seconds).iso8601
     }
 }

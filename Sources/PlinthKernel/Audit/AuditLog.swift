@@ -40,7 +40,7 @@ public struct AuditLog: Sendable {
     }
 
     public func record(_ record: AuditRecord) async throws {
-        let time = ISO8601DateFormatter.string(from: clock.now, timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+        let time = clock.now.iso8601Milliseconds
         let metadata = String(decoding: try JSONEncoder().encode(record.metadata), as: UTF8.self)
         try await database.sql.raw("""
             INSERT INTO plinth_audit_log (id, at, actor, tenant, action, target, metadata, request_id, plugin)

@@ -11,13 +11,7 @@ import Synchronization
 /// cache's time to live (and no longer than the expiry its loader gives), which bounds how stale a
 /// value can be when a row changes without an invalidation (a hand edit in `psql`).
 ///
-/// ```swift
-/// let plans: SharedCache<Plan> = context.caches.make("billing.plans", timeToLive: 10)
-/// let plan = try await plans.value(for: tenant) {
-///     guard let plan = try await store.plan(of: tenant) else { return nil } // absence is not cached
-///     return .init(plan, tags: ["tenant:\(tenant)"])
-/// }
-/// ```
+/// See <doc:Caches> for an example.
 public final class SharedCache<Value: Sendable>: Sendable {
     /// What a loader hands back to be cached.
     public struct Load: Sendable {

@@ -55,7 +55,7 @@ public final class SharedCaches: Sendable {
         guard !tags.isEmpty else { return }
         drop(tags: tags)
         let id = UUID().uuidString
-        let envelope = EventEnvelope(id: id, name: Self.eventName, source: "kernel", origin: instanceID, time: ISO8601DateFormatter().string(from: Date()),
+        let envelope = EventEnvelope(id: id, name: Self.eventName, source: "kernel", origin: instanceID, time: Date().iso8601,
                                      payload: String(decoding: try JSONEncoder().encode(Invalidation(tags: tags)), as: UTF8.self))
         let text = String(decoding: try JSONEncoder().encode(envelope), as: UTF8.self)
         guard text.utf8.count < 8000 else {

@@ -46,7 +46,7 @@ public final class EventBus: Sendable {
     /// Publishes an event given by name and JSON payload, for plugins that have no Swift type
     /// for it (shared objects).
     public func publish(name: String, payload: String, source: String) async throws {
-        let envelope = EventEnvelope(id: UUID().uuidString, name: name, source: source, origin: instanceID, time: ISO8601DateFormatter().string(from: Date()), payload: payload)
+        let envelope = EventEnvelope(id: UUID().uuidString, name: name, source: source, origin: instanceID, time: Date().iso8601, payload: payload)
         let text = String(decoding: try JSONEncoder().encode(envelope), as: UTF8.self)
         guard text.utf8.count < 8000 else {
             throw DatabaseError(message: "event \(name) from '\(source)' is \(text.utf8.count) bytes; events must stay under 8000 bytes: publish an id and let subscribers load the rest")

@@ -126,7 +126,7 @@ public struct Migrator: Sendable {
 
     private func apply(_ migration: Migration, plugin: String) async throws -> MigrationStatus {
         let started = ContinuousClock.now
-        let appliedAt = ISO8601DateFormatter().string(from: Date())
+        let appliedAt = Date().iso8601
         do {
             try await database.transaction { sql in
                 // Another process on the same SQLite file (plinth migrate up beside serve) may have

@@ -380,3 +380,31 @@ struct DocItemsPlugin: SaaSPlugin {
         }
     }
 }
+
+// doc: caches
+/// A tenant's plan, read on every request: cached on each instance, dropped on all of them when it changes.
+struct PlanStore: Sendable {
+    let database: Database
+    let caches: SharedCaches
+    let plans: SharedCache<String>
+
+    init(database: Database, caches: SharedCaches) {
+        self.database = database
+        self.caches = caches
+        plans = caches.make("docnotes.plans", timeToLive: 10)
+    }
+
+    func plan(of tenant: String) async throws -> String? {
+        try await plans.value(for: tenant) {
+            guard let plan = try await database.sql.raw("SELECT plan FROM docnotes_plans WHERE tenant = \(bind: tenant)").first()?
+                .decode(column: "plan", as: String.self) else { return nil } // absence is not cached
+            return .init(plan, tags: ["docnotes.tenant:\(tenant)"])
+        }
+    }
+
+    func change(_ tenant: String, to plan: String) async throws {
+        try await database.sql.raw("UPDATE docnotes_plans SET plan = \(bind: plan) WHERE tenant = \(bind: tenant)").run()
+        try await caches.invalidate(tags: ["docnotes.tenant:\(tenant)"])
+    }
+}
+// doc: end

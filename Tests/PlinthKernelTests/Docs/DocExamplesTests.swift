@@ -57,4 +57,21 @@ import Testing
             #expect(raw.hasPrefix("sealed:v1:") && !raw.contains("ya29"))
         }
     }
+
+    @Test(arguments: TestBackend.all)
+    func theCachedPlanIsServedUntilItIsChangedThroughTheStore(backend: TestBackend) async throws {
+        try await TestKernel.run(plugins: [], backend: backend) { kernel in
+            try await kernel.database.sql.raw("CREATE TABLE docnotes_plans (tenant TEXT PRIMARY KEY, plan TEXT NOT NULL)").run()
+            try await kernel.database.sql.raw("INSERT INTO docnotes_plans (tenant, plan) VALUES ('acme', 'free')").run()
+            let store = PlanStore(database: kernel.database, caches: kernel.events.caches)
+            #expect(try await store.plan(of: "acme") == "free")
+            #expect(try await store.plan(of: "nobody") == nil)
+            // A change behind the store's back is not seen within the time to live...
+            try await kernel.database.sql.raw("UPDATE docnotes_plans SET plan = 'gold' WHERE tenant = 'acme'").run()
+            #expect(try await store.plan(of: "acme") == "free")
+            // ...one through it is, at once.
+            try await store.change("acme", to: "pro")
+            #expect(try await store.plan(of: "acme") == "pro")
+        }
+    }
 }
