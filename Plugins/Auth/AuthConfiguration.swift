@@ -39,7 +39,8 @@ public struct AuthConfiguration: Sendable {
     public var resetTokenLength = 64
     /// `API_KEY_EXPIRY` in seconds; 0 = keys never expire. Default 2592000 (30 days).
     public var apiKeyExpiry = 2_592_000.0
-    /// `API_KEY_RATE_LIMIT`: requests per key per hour, counted in the database. Default 1000.
+    /// `API_KEY_RATE_LIMIT`: requests per key per hour, counted in memory and flushed to the
+    /// database every second (see the README on overshoot across instances). Default 1000.
     public var apiKeyRateLimit = 1_000
     /// `PLINTH_AUTH_REFRESH_COOKIE_MAX_AGE` in seconds: life of the `refreshToken` cookie.
     /// Default 2592000 (30 days).

@@ -10,7 +10,9 @@ import ServiceLifecycle
 ///
 /// - `slow-consumer`: the client fell more than `PLINTH_REALTIME_QUEUE` messages behind;
 /// - `shutdown`: the server is stopping (the stream ends at once, not at the drain deadline);
-/// - `credentials-revoked`: the caller signed out, or their key or role was revoked.
+/// - `credentials-revoked`: the caller signed out, or their key or role was revoked. The
+///   credentials are checked before every message and once a second while the channel is quiet,
+///   so nothing published after a revocation took effect reaches the old caller.
 ///
 /// A client that reconnects with `Last-Event-ID` first gets what the replay window holds after
 /// that id; when the id is no longer in the window it gets a `gap` event first.
@@ -42,7 +44,9 @@ public enum ServerSentEvents {
         return response(subscription, heartbeat: channels.limits.heartbeat, lastEventID: lastID, stillAllowed: { await context.credentialsStillHold() }, format: format)
     }
 
-    /// The response for an existing subscription. `stillAllowed` is asked once a second.
+    /// The response for an existing subscription. `stillAllowed` is asked before every message
+    /// and once a second (an auth plugin answers it from its caches, which a revocation clears on
+    /// every instance).
     public static func response(_ subscription: ChannelSubscription, heartbeat: Double, lastEventID: String? = nil,
                                 stillAllowed: @escaping @Sendable () async -> Bool = { true }, format: @escaping Format = payload) -> Response {
         let (lines, sink) = AsyncStream<String>.makeStream()
@@ -57,6 +61,11 @@ public enum ServerSentEvents {
         let forward = Task {
             for await message in subscription {
                 guard let (event, data) = format(message) else { continue }
+                // The watch below may be a second behind, or more on a busy machine.
+                guard await stillAllowed() else {
+                    if ended.set(.closed) { finish("credentials-revoked") }
+                    return
+                }
                 sink.yield("id: \(message.id)\nevent: \(event)\ndata: \(data)\n\n")
             }
             let reason = subscription.end ?? .closed
