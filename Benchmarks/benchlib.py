@@ -47,13 +47,17 @@ def verify_email(base_url, data_dir, email):
     """Follows the verification link that the server (PLINTH_DATA_DIR `data_dir`, no SMTP) wrote
     to its mail outbox for `email`: only a verified account creates tenants and API keys."""
     outbox = os.path.join(data_dir, "mail-outbox")
-    for name in sorted(os.listdir(outbox), reverse=True):
-        text = open(os.path.join(outbox, name)).read()
-        if f"To: {email}\n" in text.replace("\r", "") and "token=" in text:
-            token = text.split("token=", 1)[1].split()[0]
-            post_json(f"{base_url}/api/auth/email/verify", {"token": token})
-            return
-    raise RuntimeError(f"no verification mail to {email} in {outbox}")
+    # The mail is sent by a job after registration answers: give it a few seconds.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for name in sorted(os.listdir(outbox) if os.path.isdir(outbox) else [], reverse=True):
+            text = open(os.path.join(outbox, name)).read()
+            if f"To: {email}\n" in text.replace("\r", "") and "token=" in text:
+                token = text.split("token=", 1)[1].split()[0]
+                post_json(f"{base_url}/api/auth/email/verify", {"token": token})
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"no verification mail to {email} in {outbox} within 10 s")
 
 
 def sign_in(base_url, data_dir):
