@@ -102,7 +102,7 @@ class Servers:
 def credentials(base, data):
     """Bearer + tenant headers, an API key of the tenant and a browser session cookie."""
     tenant_headers = sign_in(base, data)
-    key = post_json(f"{base}/api/auth/api-keys", {"name": "bench", "scopes": ["*"]}, tenant_headers)["key"]
+    key = post_json(f"{base}/api/auth/api-keys", {"name": "bench", "scopes": ["*"], "tenant": tenant_headers["X-Tenant-ID"]}, tenant_headers)["key"]
     request = urllib.request.Request(f"{base}/api/auth/login", method="POST", headers={"Content-Type": "application/json"},
                                      data=json.dumps({"email": "bench@example.com", "password": "benchmark password 1", "mode": "cookie"}).encode())
     with urllib.request.urlopen(request, timeout=10) as r:
