@@ -293,6 +293,18 @@ let package = Package(
             exclude: ["Scripts"],
             swiftSettings: strict
         ),
+        // The Workscript language and engine: no kernel, no I/O, so it builds and tests alone.
+        .target(
+            name: "PlinthWorkscriptEngine",
+            path: "Plugins/Workscript/Engine",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PlinthWorkscriptTests",
+            dependencies: ["PlinthWorkscriptEngine"],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "PlinthKernelTests",
             dependencies: [

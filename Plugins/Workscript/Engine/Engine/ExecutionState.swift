@@ -1,0 +1,54 @@
+import Foundation
+
+/// An execution's state as upstream's state manager keeps it: every value stored as JSON's
+/// round trip leaves it (so a node sees exactly what upstream's deep copies give), updates
+/// merged key by key, and the edge context (`_edgeContext`, `_edgeContextTimestamp`) kept in
+/// the state itself.
+struct ExecutionState {
+    private(set) var data: ScriptObject
+
+    init(_ initial: ScriptObject) {
+        data = ScriptObject(minimumCapacity: initial.count)
+        for (key, value) in initial {
+            let stored = value.jsonRoundTripped
+            if !stored.isUndefined { data[key] = stored }
+        }
+    }
+
+    /// `{...state, ...updates}`; a key set to `undefined` goes.
+    mutating func update(with updates: ScriptObject) {
+        for (key, value) in updates {
+            let stored = value.jsonRoundTripped
+            if stored.isUndefined { data.removeValue(forKey: key) } else { data[key] = stored }
+        }
+    }
+
+    mutating func setEdgeContext(_ value: ScriptValue) {
+        update(with: ["_edgeContext": value, "_edgeContextTimestamp": .string(ISOTime.format(Date()))])
+    }
+
+    /// The edge context, cleared from the state when there was one.
+    mutating func takeEdgeContext() -> ScriptValue {
+        let value = data["_edgeContext"]
+        guard value.isTruthy else { return .null }
+        data.removeValue(forKey: "_edgeContext")
+        data.removeValue(forKey: "_edgeContextTimestamp")
+        return value
+    }
+
+    /// `{...value}`: an object's members, a string's or array's elements by index.
+    static func spread(_ value: ScriptValue) -> ScriptObject {
+        switch value {
+        case .object(let object): return object
+        case .array(let items):
+            var out = ScriptObject(minimumCapacity: items.count)
+            for (index, item) in items.enumerated() { out[String(index)] = item }
+            return out
+        case .string(let text):
+            var out = ScriptObject()
+            for (index, character) in text.utf16.enumerated() { out[String(index)] = .string(String(utf16CodeUnits: [character], count: 1)) }
+            return out
+        default: return [:]
+        }
+    }
+}

@@ -1,0 +1,89 @@
+/// The lexical rules of the workflow language, as upstream's JSON schema states them.
+public enum WorkflowSyntax {
+    /// `[a-zA-Z0-9_-]+`: a node id, a workflow id.
+    public static func isNodeIdentifier<S: StringProtocol>(_ text: S) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { isIdentifierByte($0) }
+    }
+
+    /// A step key or string target naming a node: `math` or `range...`.
+    public static func isNodeKey(_ text: String) -> Bool {
+        isNodeIdentifier(text.hasSuffix("...") ? text.dropLast(3) : Substring(text))
+    }
+
+    /// `$.a.b`: a state setter key (identifiers separated by dots, none numeric).
+    public static func isStateSetterKey(_ text: String) -> Bool {
+        text.hasPrefix("$.") && isStatePath(text.dropFirst(2))
+    }
+
+    /// `a.b.c` with each segment `[a-zA-Z_][a-zA-Z0-9_]*`.
+    public static func isStatePath<S: StringProtocol>(_ path: S) -> Bool {
+        var atSegmentStart = true
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: ".") {
+                if atSegmentStart { return false }
+                atSegmentStart = true
+                continue
+            }
+            let letter = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == UInt8(ascii: "_")
+            let digit = byte >= 0x30 && byte <= 0x39
+            if atSegmentStart ? !letter : !(letter || digit) { return false }
+            atSegmentStart = false
+        }
+        return !atSegmentStart
+    }
+
+    /// A step string, a string edge target or a sequence string.
+    public static func isStepString(_ text: String) -> Bool { isNodeKey(text) || isStateSetterKey(text) }
+
+    /// A config key naming a parameter: `[a-zA-Z0-9_-]+(...)?`.
+    public static func isParameterKey(_ text: String) -> Bool { isNodeKey(text) }
+
+    /// A config key naming an edge route: a parameter key followed by `?`.
+    public static func isEdgeKey(_ text: String) -> Bool { text.hasSuffix("?") && isNodeKey(String(text.dropLast())) }
+
+    /// `\d+.\d+.\d+`, exactly.
+    public static func isVersion(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+    }
+
+    static func isIdentifierByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+    }
+
+    /// A JSON pointer token (RFC 6901): `~` as `~0`, `/` as `~1`.
+    static func pointerToken(_ key: String) -> String {
+        guard key.contains("~") || key.contains("/") else { return key }
+        return key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var out = ""
+        var rest = Substring(self)
+        while let range = rest.range(of: target) {
+            out += rest[..<range.lowerBound]
+            out += replacement
+            rest = rest[range.upperBound...]
+        }
+        out += rest
+        return out
+    }
+}
+
+extension Substring {
+    func range(of target: String) -> Range<Index>? {
+        guard let first = target.first else { return nil }
+        var index = startIndex
+        while index < endIndex {
+            if self[index] == first, self[index...].hasPrefix(target) {
+                return index..<self.index(index, offsetBy: target.count)
+            }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,4 @@
+extension NodeLibrary {
+    /// Array, iteration and dataset nodes.
+    static let collections: [any WorkflowNode] = []
+}

@@ -1,0 +1,4 @@
+extension NodeLibrary {
+    /// String, object and field nodes.
+    static let textAndObjects: [any WorkflowNode] = []
+}
