@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "PlinthDylib",
             dependencies: [
-                "CPlinthABI", "PlinthKernel",
+                "CPlinthABI", "PlinthKernel", "PlinthWorkscriptEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -146,7 +146,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "plinth",
-            dependencies: ["PlinthCLI", "PlinthKernel", "PlinthAuth", "PlinthStorage", "PlinthJobs"] + scaffolded.map { .target(name: "Plinth" + $0) },
+            dependencies: ["PlinthCLI", "PlinthKernel", "PlinthAuth", "PlinthStorage", "PlinthJobs", "PlinthWorkscript"] + scaffolded.map { .target(name: "Plinth" + $0) },
             swiftSettings: strict
         ),
         .executableTarget(
@@ -214,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "PlinthAuthTests",
             dependencies: [
-                "PlinthAuth", "PlinthKernel", "PlinthTesting", "PlinthStorage", "PlinthJobs",
+                "PlinthAuth", "PlinthKernel", "PlinthTesting", "PlinthStorage", "PlinthJobs", "PlinthWorkscript",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -299,9 +299,26 @@ let package = Package(
             path: "Plugins/Workscript/Engine",
             swiftSettings: strict
         ),
+        .target(
+            name: "PlinthWorkscript",
+            dependencies: [
+                "PlinthKernel", "PlinthWorkscriptEngine", "PlinthCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Plugins/Workscript/Plugin",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "PlinthWorkscriptTests",
-            dependencies: ["PlinthWorkscriptEngine"],
+            dependencies: [
+                "PlinthWorkscriptEngine", "PlinthWorkscript", "PlinthKernel", "PlinthTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

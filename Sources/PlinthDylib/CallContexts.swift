@@ -18,6 +18,7 @@ final class InitStaging {
     var failure: String?
     var migrations: [Migration] = []
     var hooks: [CHook] = []
+    var workflowNodes: [StagedWorkflowNode] = []
 
     init(name: String, config: PluginConfig, logger: Logger) {
         self.name = name

@@ -6,6 +6,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import PlinthKernel
+import PlinthWorkscriptEngine
 
 /// A shared-object plugin adapted to the kernel's lifecycle: what its `init` registered
 /// becomes its migrations, routes and hooks, and every call into it runs on a worker thread.
@@ -15,6 +16,7 @@ struct DylibPlugin: PluginLifecycle {
     let routeList: [DeclaredRoute]
     let migrationList: [Migration]
     let hooks: [CHook]
+    let workflowNodes: [StagedWorkflowNode]
     let runtime: DylibRuntime
 
     /// Step 3: calls the plugin's `init`; its registrations count only if it succeeds.
@@ -40,11 +42,19 @@ struct DylibPlugin: PluginLifecycle {
         runtime.responseLimit = responseLimit
         return DylibPlugin(
             library: library, state: PluginState(raw: raw), routeList: staging.routes, migrationList: staging.migrations, hooks: staging.hooks,
-            runtime: runtime
+            workflowNodes: staging.workflowNodes, runtime: runtime
         )
     }
 
     var migrations: [Migration] { migrationList }
+
+    /// Step 5: the plugin's workflow nodes go to the Workscript plugin, which reads every
+    /// plugin's at mount; without it they are unused.
+    func provide(_ context: PluginContext) async throws {
+        for node in workflowNodes {
+            context.contribute((any WorkflowNode).self, DylibWorkflowNode(metadata: node.metadata, handler: node.handler, plugin: state, runtime: runtime) as any WorkflowNode)
+        }
+    }
 
     func mount(_ routes: PluginRoutes, context: PluginContext) throws {
         for route in routeList {
@@ -178,6 +188,18 @@ struct RequestSnapshot: Sendable {
     let parameters: [(String, String)]
     let tenant: String
     let subject: String
+
+    /// A call that is not an HTTP request (a workflow node run).
+    init(method: String, path: String, body: [UInt8], tenant: String = "") {
+        self.method = method
+        self.path = path
+        query = ""
+        self.body = body
+        headers = []
+        parameters = []
+        self.tenant = tenant
+        subject = ""
+    }
 
     init(request: Request, context: PlinthRequestContext, body: [UInt8]) {
         method = request.method.rawValue

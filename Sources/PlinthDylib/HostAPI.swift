@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Logging
 import PlinthKernel
+import PlinthWorkscriptEngine
 import SQLKit
 
 /// The function table every plugin gets (`plinth_host_api`). The functions are plain C
@@ -22,10 +23,7 @@ enum HostAPI {
             register_route: { ctx, method, path, handler, error in HostAPI.registerRoute(ctx, method, path, handler, error) },
             register_migration: { ctx, name, sqlite, postgres, error in HostAPI.registerMigration(ctx, name, sqlite, postgres, error) },
             register_hook: { ctx, kind, hook, error in HostAPI.registerHook(ctx, kind, hook, error) },
-            register_workflow_node: { _, _, _, _, error in
-                ErrorBox.from(error)?.set("workflow nodes need the Workscript plugin, which this Plinth does not have yet")
-                return PLINTH_UNSUPPORTED
-            },
+            register_workflow_node: { ctx, type, schema, handler, error in HostAPI.registerWorkflowNode(ctx, type, schema, handler, error) },
             response_status: { response, status in ResponseBuilder.from(response)?.state.withLock { $0.status = Int(status) } },
             response_header: { response, name, value in ResponseBuilder.from(response)?.state.withLock { $0.headers.append((name.string, value.string)) } },
             response_body: { response, chunk in ResponseBuilder.from(response)?.append(chunk) },
@@ -118,6 +116,25 @@ enum HostAPI {
         let migration = staging.migrations[index]
         staging.migrations[index] = Migration(id, up: migration.up, down: MigrationSQL(sqlite: lite, postgres: pg))
         return PLINTH_OK
+    }
+
+    static func registerWorkflowNode(_ ctx: OpaquePointer?, _ type: plinth_bytes, _ schema: plinth_bytes, _ handler: plinth_handler_fn?, _ errorBox: OpaquePointer?) -> plinth_status {
+        guard let staging = InitStaging.from(ctx), staging.open else { return fail(errorBox, "workflow nodes can be registered only inside init") }
+        let id = type.string
+        guard WorkflowSyntax.isNodeIdentifier(id) else {
+            return fail(errorBox, "workflow node id '\(id)' is not usable as a step key: use letters, digits, '_' and '-'")
+        }
+        guard let handler else { return fail(errorBox, "workflow node '\(id)' has no handler") }
+        guard !staging.workflowNodes.contains(where: { $0.metadata.id == id }) else { return fail(errorBox, "workflow node '\(id)' is registered twice") }
+        do {
+            let metadata = try DylibWorkflowNode.metadata(id: id, json: schema.string, plugin: staging.name)
+            staging.workflowNodes.append(StagedWorkflowNode(metadata: metadata, handler: CHandler(function: handler)))
+            return PLINTH_OK
+        } catch {
+            // A node that cannot be described cannot be checked in workflows: the plugin does not load.
+            staging.failure = staging.failure ?? "\(error)"
+            return fail(errorBox, "\(error)")
+        }
     }
 
     static func registerHook(_ ctx: OpaquePointer?, _ kind: plinth_hook_kind, _ hook: plinth_hook_fn?, _ error: OpaquePointer?) -> plinth_status {

@@ -2,6 +2,7 @@ import PlinthAuth
 import PlinthKernel
 import PlinthJobs
 import PlinthStorage
+import PlinthWorkscript
 
 /// The plugins compiled into this `plinth` binary: the default set, then the plugins scaffolded
 /// in Plugins/ with `plinth new plugin` (``LocalPlugins``, which that command writes).
@@ -10,5 +11,6 @@ enum DefaultPlugins {
         PluginEntry(AuthPlugin.self),
         PluginEntry(StoragePlugin.self),
         PluginEntry(JobsPlugin.self),
+        PluginEntry(WorkscriptPlugin.self),
     ] + LocalPlugins.entries
 }

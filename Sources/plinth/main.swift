@@ -1,3 +1,4 @@
 import PlinthCLI
+import PlinthWorkscript
 
-await PlinthCLI.main(plugins: DefaultPlugins.entries)
+await PlinthCLI.main(plugins: DefaultPlugins.entries, commands: [WorkflowCommand.self])

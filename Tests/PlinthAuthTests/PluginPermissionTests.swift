@@ -3,6 +3,7 @@ import Foundation
 import PlinthJobs
 import PlinthKernel
 import PlinthStorage
+import PlinthWorkscript
 import PlinthTesting
 import Testing
 
@@ -44,6 +45,25 @@ import Testing
             let key = try #require(try await client.post("/api/auth/api-keys", ["name": "reader", "tenant": acme, "scopes": ["storage.objects.read"]], headers: ann.bearer).string("key"))
             #expect(try await client.get("/api/storage/objects", headers: ["x-api-key": key]).status == 200)
             #expect(try await client.call(.put, "/api/storage/objects/x.txt", headers: ["x-api-key": key]).status == 403)
+        }
+    }
+
+    /// Running a workflow executes code on the server: it needs a member of the tenant; the
+    /// node catalogue is documentation and open, as upstream's.
+    @Test(arguments: TestBackend.all)
+    func workflowsNeedASignedInMemberAndTheNodeCatalogueIsOpen(backend: TestBackend) async throws {
+        try await AuthHarness.run(backend: backend, plugins: [PluginEntry(WorkscriptPlugin.self)]) { client, _ in
+            let ann = try await client.signUp("ann@example.com")
+            let acme = try await client.tenant("Acme", owner: ann)
+            let eve = try await client.signUp("eve@example.com")
+            let definition: [String: any Sendable] = ["id": "w", "name": "w", "version": "1.0.0", "workflow": [["math": ["operation": "add", "values": [1, 2]] as [String: any Sendable]]]]
+            #expect(try await client.post("/workscript/workflows/run", ["definition": definition], headers: ["x-tenant-id": acme]).status == 401)
+            #expect(try await client.post("/workscript/workflows/validate", definition).status == 401)
+            #expect(try await client.post("/workscript/workflows/run", ["definition": definition], headers: eve.bearer.merging(["x-tenant-id": acme]) { $1 }).status == 403)
+            let run = try await client.post("/workscript/workflows/run", ["definition": definition], headers: ann.bearer.merging(["x-tenant-id": acme]) { $1 })
+            #expect(run.status == 200)
+            #expect((run.json["finalState"] as? [String: Any])?["mathResult"] as? Int == 3)
+            #expect(try await client.get("/workscript/nodes").status == 200)
         }
     }
 }

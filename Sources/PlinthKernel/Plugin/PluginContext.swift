@@ -40,6 +40,18 @@ public struct PluginContext: Sendable {
         try services.require(type, by: id, dependencies: Array(manifest.dependencies.keys))
     }
 
+    /// Step 5: adds `value` to what plugins collect under `type` (for example the Workscript
+    /// plugin's workflow nodes), with this plugin as its source. See
+    /// ``ServiceRegistry/contribute(_:_:by:)``.
+    public func contribute<T: Sendable>(_ type: T.Type, _ value: T) {
+        services.contribute(type, value, by: id)
+    }
+
+    /// What every plugin contributed under `type`; read it in step 6 (mount) or later.
+    public func contributions<T>(_ type: T.Type) -> [(plugin: String, value: T)] {
+        services.contributions(type)
+    }
+
     /// Publishes `event` on the kernel's bus with this plugin as its source.
     public func publish<E: KernelEvent>(_ event: E) async throws {
         try await events.publish(event, source: id)

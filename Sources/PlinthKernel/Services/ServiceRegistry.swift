@@ -15,6 +15,7 @@ public final class ServiceRegistry: Sendable {
         let provider: String
     }
     private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
+    private let contributed = Mutex<[ObjectIdentifier: [Entry]]>([:])
 
     public init() {}
 
@@ -50,6 +51,19 @@ public final class ServiceRegistry: Sendable {
     /// Which plugin provides `type`.
     public func provider<T>(of type: T.Type) -> String? {
         entries.withLock { $0[ObjectIdentifier(type)]?.provider }
+    }
+
+    /// Adds `value` to the `type` contributions, from plugin `provider`. Unlike a service, any
+    /// number of plugins contribute to one type (workflow nodes, AI tools) and none depends on
+    /// the consumer: the consumer reads them all in step 6 (mount), after every plugin's provide.
+    public func contribute<T: Sendable>(_ type: T.Type, _ value: T, by provider: String) {
+        contributed.withLock { $0[ObjectIdentifier(type), default: []].append(Entry(value: value, provider: provider)) }
+    }
+
+    /// Every `type` contribution with its plugin, in the order they were made (dependency order
+    /// of the contributors). Complete from step 6 (mount) on.
+    public func contributions<T>(_ type: T.Type) -> [(plugin: String, value: T)] {
+        contributed.withLock { $0[ObjectIdentifier(type)] ?? [] }.compactMap { entry in (entry.value as? T).map { (entry.provider, $0) } }
     }
 
     static func name<T>(_ type: T.Type) -> String {

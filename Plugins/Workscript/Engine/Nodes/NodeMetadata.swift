@@ -101,6 +101,14 @@ public struct NodeConfigField: Sendable {
         self.description = description
     }
 
+    public init(_ name: String, kinds: [Kind], required: Bool = false, default defaultValue: ScriptValue = .undefined, description: String) {
+        self.name = name
+        self.kinds = kinds.isEmpty ? [.any] : kinds
+        self.required = required
+        self.defaultValue = defaultValue
+        self.description = description
+    }
+
     /// Whether a literal `value` has an accepted type.
     public func accepts(_ value: ScriptValue) -> Bool {
         if kinds.contains(.any) { return true }
