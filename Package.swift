@@ -293,6 +293,13 @@ let package = Package(
             exclude: ["Scripts"],
             swiftSettings: strict
         ),
+        // Benchmarks/workscript.py's Plinth side: the engine alone, so its release build is quick.
+        .executableTarget(
+            name: "workscript-bench",
+            dependencies: ["PlinthWorkscriptEngine"],
+            path: "Benchmarks/WorkscriptBench",
+            swiftSettings: strict
+        ),
         // The Workscript language and engine: no kernel, no I/O, so it builds and tests alone.
         .target(
             name: "PlinthWorkscriptEngine",

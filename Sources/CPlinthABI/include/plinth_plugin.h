@@ -113,7 +113,7 @@ extern "C" {
 /** 'PLNT': the first field of every descriptor. */
 #define PLINTH_PLUGIN_MAGIC 0x504C4E54u
 #define PLINTH_ABI_MAJOR 1
-#define PLINTH_ABI_MINOR 2
+#define PLINTH_ABI_MINOR 3
 
 /** A byte string: pointer and length, not NUL-terminated. Ownership: see the memory rules. */
 typedef struct plinth_bytes {
@@ -316,8 +316,21 @@ typedef struct plinth_host_api {
      *  unknown kind is refused. */
     plinth_status (*register_hook)(plinth_host_ctx *ctx, plinth_hook_kind kind, plinth_hook_fn hook,
                                    plinth_error *error);
-    /** Reserved for the Workscript plugin's workflow nodes; answers PLINTH_UNSUPPORTED until
-     *  that plugin exists. */
+    /** ABI 1.3 (PLINTH_UNSUPPORTED before): a workflow node for the Workscript plugin, usable
+     *  in every workflow as the step key `type` ("wordCount"; letters, digits, '_' and '-',
+     *  unique across all plugins: a clash stops start-up naming both). `schema_json` describes
+     *  it, every member optional: {"name", "description", "category", "edges": ["success",
+     *  "error"], "config": [{"name": "text", "type": "string" or ["string", "number"],
+     *  "required": true, "description": "..."}]}; a literal config value of another type is a
+     *  validation error of the workflow. Each run calls `handler` on a worker thread with
+     *  request->method "NODE", request->path `type` and request->body the JSON object
+     *  {"config": {...} ($. references resolved), "state": {...}, "inputs": {...}, "nodeId",
+     *  "executionId", "workflowId"}; db_query and log work as in a route. The handler answers
+     *  status 200 and the body {"edge": "success", "data": {...}, "state": {"key": value}}:
+     *  the edge taken, its data for the next step, and the state keys to set. Any other status,
+     *  or PLINTH_ERR with set_error, is an error thrown by the node, with the body (or the
+     *  error) as its message: the workflow's string `error?` route catches it, otherwise the
+     *  execution fails. Without the Workscript plugin enabled the nodes are unused. */
     plinth_status (*register_workflow_node)(plinth_host_ctx *ctx, plinth_bytes type, plinth_bytes schema_json,
                                             plinth_handler_fn handler, plinth_error *error);
 

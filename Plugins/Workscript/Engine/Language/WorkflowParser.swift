@@ -5,11 +5,29 @@
 /// and, beyond upstream, config values whose type the node does not accept and config nested
 /// deeper than the 10 levels `$.` resolution allows (upstream fails those at run time).
 public struct WorkflowParser: Sendable {
+    /// The checks beyond upstream's; all on by default.
+    public struct Checks: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// Literal config values have a type their node's metadata accepts.
+        public static let configTypes = Checks(rawValue: 1)
+        /// Config is nested no deeper than ``WorkflowParser/maxConfigDepth``.
+        public static let configDepth = Checks(rawValue: 2)
+        public static let all: Checks = [.configTypes, .configDepth]
+        /// Only what upstream checks: such a workflow then fails, or takes an error edge, at run
+        /// time as it does upstream (how the compatibility tests compare run-time behaviour).
+        public static let upstream: Checks = []
+    }
+
     public let registry: NodeRegistry
+    public let checks: Checks
     /// Nesting depth of config values that `$.` resolution accepts (upstream's `maxDepth`).
     public static let maxConfigDepth = 10
 
-    public init(registry: NodeRegistry) { self.registry = registry }
+    public init(registry: NodeRegistry, checks: Checks = .all) {
+        self.registry = registry
+        self.checks = checks
+    }
 
     /// The problems of `document`; empty when it is a valid workflow.
     public func validate(_ document: ScriptValue) -> [WorkflowIssue] {
@@ -153,7 +171,7 @@ public struct WorkflowParser: Sendable {
             let resolved = nodeType(of: key, pointer: pointer)
             let (config, edges) = configAndEdges(raw, pointer: pointer)
             guard let (type, node) = resolved else { return nil }
-            checkFields(config, of: node.metadata, pointer: pointer)
+            if parser.checks.contains(.configTypes) { checkFields(config, of: node.metadata, pointer: pointer) }
             return WorkflowStep(key: key, nodeType: type, isLoop: key.hasSuffix("..."), config: config, edges: edges, pointer: pointer, node: node)
         }
 
@@ -204,7 +222,7 @@ public struct WorkflowParser: Sendable {
 
         /// No `null` anywhere, and no deeper than `$.` resolution goes.
         mutating func parameterValue(_ value: ScriptValue, pointer: String, depth: Int) {
-            if depth > WorkflowParser.maxConfigDepth {
+            if depth > WorkflowParser.maxConfigDepth, parser.checks.contains(.configDepth) {
                 issue(pointer, "config is nested deeper than \(WorkflowParser.maxConfigDepth) levels, the most `$.` resolution accepts")
                 return
             }

@@ -30,6 +30,16 @@ public enum ScriptPath {
     /// Sets `value` at `path`, creating objects for missing or non-object steps.
     public static func set(_ root: inout ScriptObject, _ path: String, _ value: ScriptValue) {
         let segments = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        StateSetterNode.set(&root, segments[...], value)
+        set(&root, segments[...], value)
+    }
+
+    static func set(_ object: inout ScriptObject, _ segments: ArraySlice<String>, _ value: ScriptValue) {
+        guard let first = segments.first else { return }
+        if segments.count == 1 { object[first] = value; return }
+        var child = object[first].objectValue ?? ScriptObject()
+        // Drop the parent's reference first so the child is changed in place.
+        object[first] = .null
+        set(&child, segments.dropFirst(), value)
+        object[first] = .object(child)
     }
 }

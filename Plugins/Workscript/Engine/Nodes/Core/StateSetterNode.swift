@@ -1,5 +1,6 @@
-/// `$.a.b`: writes a value at a state path, creating objects along the way (a primitive or
-/// array on the way is replaced), and records `_lastStateSet`. The parser turns
+/// `$.a.b`: writes a value at a state path, creating objects along the way (a primitive on the
+/// way is replaced; through an array the write is lost, as upstream's), and records
+/// `_lastStateSet`. The parser turns
 /// `{"$.a.b": value}` into this node with `statePath` and `value`.
 public struct StateSetterNode: WorkflowNode {
     public static let id = "__state_setter__"
@@ -38,7 +39,12 @@ public struct StateSetterNode: WorkflowNode {
         guard let first = segments.first else { return }
         if segments.count == 1 { object[first] = value; return }
         var child: ScriptObject
-        if case .object(let existing) = object[first] { child = existing } else { child = ScriptObject() }
+        switch object[first] {
+        case .object(let existing): child = existing
+        // JavaScript sets a property on the array, which JSON then drops: the array stays as it was.
+        case .array: return
+        default: child = ScriptObject()
+        }
         // Drop the parent's reference first so the child is changed in place.
         object[first] = .null
         set(&child, segments.dropFirst(), value)
