@@ -82,4 +82,15 @@ import Testing
             "/workflow/2/math/operation", "/workflow/4",
         ])
     }
+
+    @Test func anExpressionOutsideTheLanguageIsAValidationErrorNamingTheNode() throws {
+        let issues = WorkflowParser(registry: NodeLibrary.registry()).validate(try ScriptJSON.parse("""
+            {"id": "w", "name": "w", "version": "1.0.0",
+             "workflow": [{"switch": {"mode": "expression", "expression": "require('fs').readFileSync('/etc/passwd')"}},
+                          {"validateData": {"validationType": "custom", "customValidator": "return process.exit(1)"}},
+                          {"switch": {"mode": "expression", "expression": "item.age >= 18 ? 'adult' : 'minor'"}}]}
+            """))
+        #expect(issues.map(\.pointer) == ["/workflow/0/switch/expression", "/workflow/1/validateData/customValidator"])
+        #expect(issues.first?.message.hasPrefix("switch expression: ") == true)
+    }
 }

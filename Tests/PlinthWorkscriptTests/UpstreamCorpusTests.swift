@@ -20,6 +20,11 @@ import Testing
         "error-thrown-object-not-caught", "error-thrown-stops-workflow", "resolve-depth-caught-by-string-error", "resolve-depth-exceeded",
     ]
 
+    /// Node types of the corpus that this engine does not have yet. Their workflows are checked
+    /// once they arrive: this list must then shrink, or ``theUnportedNodesAreExactlyTheListed()``
+    /// fails.
+    static let notYetPorted: Set<String> = []
+
     static func load(_ url: URL) throws -> ScriptValue {
         try ScriptJSON.parse(Array(try Data(contentsOf: url)))
     }
@@ -48,9 +53,47 @@ import Testing
         }
         let result = await WorkflowEngine().run(workflow)
         var out: ScriptObject = ["valid": true, "status": .string(result.status.rawValue)]
-        if let finalState = result.finalState { out["finalState"] = mask(.object(finalState), volatile) }
+        if var finalState = result.finalState {
+            // The `database` node's tables live in the execution's state here, not in a table
+            // shared by every execution as upstream's (README: "No state shared between executions").
+            finalState.removeValue(forKey: DatabaseNode.stateKey)
+            out["finalState"] = mask(.object(finalState), volatile)
+        }
         if let error = result.error { out["error"] = .string(error) }
         return .object(out)
+    }
+
+    /// Every step key of a document (top level, nested, in sequences), as node types.
+    static func nodeTypes(_ value: ScriptValue, into types: inout Set<String>, stepLevel: Bool) {
+        switch value {
+        case .string(let text) where stepLevel: types.insert(Self.type(of: text))
+        case .array(let items): for item in items { nodeTypes(item, into: &types, stepLevel: stepLevel) }
+        case .object(let object):
+            for (key, member) in object {
+                if stepLevel { types.insert(Self.type(of: key)) }
+                if case .object(let config) = member {
+                    for (name, route) in config where name.hasSuffix("?") { nodeTypes(route, into: &types, stepLevel: true) }
+                }
+            }
+        default: break
+        }
+    }
+
+    static func type(of key: String) -> String {
+        key.hasPrefix("$.") ? StateSetterNode.id : (key.hasSuffix("...") ? String(key.dropLast(3)) : key)
+    }
+
+    @Test func theUnportedNodesAreExactlyTheListed() throws {
+        let registry = NodeLibrary.registry()
+        var missing: Set<String> = []
+        for name in Self.names {
+            let document = try Self.load(Self.fixtures.appendingPathComponent("corpus/\(name).json"))
+            guard try Self.load(Self.fixtures.appendingPathComponent("upstream/\(name).json"))["valid"] == true else { continue }
+            var types: Set<String> = []
+            Self.nodeTypes(document["workflow"], into: &types, stepLevel: true)
+            missing.formUnion(types.filter { !registry.contains($0) })
+        }
+        #expect(missing == Self.notYetPorted)
     }
 
     @Test func theCorpusIsThere() {
@@ -64,6 +107,9 @@ import Testing
         for name in Self.names {
             let document = try Self.load(Self.fixtures.appendingPathComponent("corpus/\(name).json"))
             let expected = try Self.load(Self.fixtures.appendingPathComponent("upstream/\(name).json"))
+            var types: Set<String> = []
+            Self.nodeTypes(document["workflow"], into: &types, stepLevel: true)
+            if !types.isDisjoint(with: Self.notYetPorted) { continue }
             var actual = await Self.outcome(document, registry: registry, volatile: volatile)
             if Self.refusedOnPurpose.contains(name) {
                 guard actual["valid"] == false else { mismatches.append("\(name): should be refused by Plinth's stricter checks"); continue }

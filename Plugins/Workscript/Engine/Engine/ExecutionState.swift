@@ -17,9 +17,10 @@ struct ExecutionState {
 
     /// `{...state, ...updates}`; a key set to `undefined` goes.
     mutating func update(with updates: ScriptObject) {
+        var hint = 0
         for (key, value) in updates {
             let stored = value.jsonRoundTripped
-            if stored.isUndefined { data.removeValue(forKey: key) } else { data[key] = stored }
+            if stored.isUndefined { data.removeValue(forKey: key) } else { data.set(key, stored, hint: &hint) }
         }
     }
 

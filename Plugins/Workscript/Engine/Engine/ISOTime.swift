@@ -13,21 +13,21 @@ enum ISOTime {
         if millis >= 1000 { whole += 1; millis -= 1000 }
         var parts = tm()
         gmtime_r(&whole, &parts)
-        var out = [UInt8]()
-        out.reserveCapacity(24)
-        func digits(_ value: Int, _ count: Int) {
-            var value = value
-            var buffer = [UInt8](repeating: 0x30, count: count)
-            for i in stride(from: count - 1, through: 0, by: -1) { buffer[i] = UInt8(0x30 + value % 10); value /= 10 }
-            out.append(contentsOf: buffer)
+        let fields = [(Int(parts.tm_year) + 1900, 4, UInt8(ascii: "-")), (Int(parts.tm_mon) + 1, 2, UInt8(ascii: "-")), (Int(parts.tm_mday), 2, UInt8(ascii: "T")),
+                      (Int(parts.tm_hour), 2, UInt8(ascii: ":")), (Int(parts.tm_min), 2, UInt8(ascii: ":")), (Int(parts.tm_sec), 2, UInt8(ascii: ".")), (millis, 3, UInt8(ascii: "Z"))]
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var at = 0
+            for (value, width, separator) in fields {
+                var rest = value
+                for i in stride(from: width - 1, through: 0, by: -1) {
+                    buffer[at + i] = UInt8(0x30 + rest % 10)
+                    rest /= 10
+                }
+                at += width
+                buffer[at] = separator
+                at += 1
+            }
+            return at
         }
-        digits(Int(parts.tm_year) + 1900, 4); out.append(0x2D)
-        digits(Int(parts.tm_mon) + 1, 2); out.append(0x2D)
-        digits(Int(parts.tm_mday), 2); out.append(0x54)
-        digits(Int(parts.tm_hour), 2); out.append(0x3A)
-        digits(Int(parts.tm_min), 2); out.append(0x3A)
-        digits(Int(parts.tm_sec), 2); out.append(0x2E)
-        digits(millis, 3); out.append(0x5A)
-        return String(decoding: out, as: UTF8.self)
     }
 }

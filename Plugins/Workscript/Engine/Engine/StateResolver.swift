@@ -39,7 +39,7 @@ public enum StateResolver {
         if utf8.first == UInt8(ascii: "$"), text.hasPrefix("$."), WorkflowSyntax.isStatePath(text.dropFirst(2)) {
             return lookup(text.dropFirst(2), in: state)
         }
-        guard text.contains("{{$.") else { return .string(text) }
+        guard text.containsBytes("{{$.") else { return .string(text) }
         return .string(interpolate(text, in: state))
     }
 

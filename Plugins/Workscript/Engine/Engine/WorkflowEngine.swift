@@ -20,12 +20,37 @@ public struct WorkflowEngine: Sendable {
         self.recordsTrace = recordsTrace
     }
 
+    /// `exec_` and a random (version 4) UUID in lower case, as upstream names executions.
+    /// Written from the system generator: Foundation's `UUID()` opens /dev/urandom each time on
+    /// Linux, a tenth of a small workflow's run.
+    static func newExecutionID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for half in 0..<2 {
+            let word = generator.next()
+            for i in 0..<8 { bytes[half * 8 + i] = UInt8(truncatingIfNeeded: word >> (i * 8)) }
+        }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let digits = Array("0123456789abcdef".utf8)
+        return "exec_" + String(unsafeUninitializedCapacity: 36) { out in
+            var at = 0
+            for (i, byte) in bytes.enumerated() {
+                if i == 4 || i == 6 || i == 8 || i == 10 { out[at] = UInt8(ascii: "-"); at += 1 }
+                out[at] = digits[Int(byte >> 4)]
+                out[at + 1] = digits[Int(byte & 0x0F)]
+                at += 2
+            }
+            return at
+        }
+    }
+
     /// Runs `workflow` from its `initialState`, with `initialState` here merged over it.
     /// Never throws: a failure is a `failed` result.
     public func run(_ workflow: Workflow, initialState: ScriptObject? = nil, executionId: String? = nil) async -> ExecutionResult {
         var state = workflow.initialState
         if let initialState { state.merge(initialState) }
-        var run = Execution(engine: self, workflow: workflow, executionId: executionId ?? "exec_" + UUID().uuidString.lowercased(), state: state)
+        var run = Execution(engine: self, workflow: workflow, executionId: executionId ?? Self.newExecutionID(), state: state)
         return await run.start()
     }
 }
@@ -168,8 +193,7 @@ struct Execution {
         // the consumed `_edgeContext` and writes it back when the node returns.
         var context = NodeContext(state: store.data, inputs: [:], workflowId: workflow.id, nodeId: step.key, executionId: executionId)
         let edgeContext = store.takeEdgeContext()
-        var inputs = ExecutionState.spread(edgeContext)
-        inputs.merge(store.data)
+        var inputs = ScriptObject.spreading(ExecutionState.spread(edgeContext), under: store.data)
         inputs["_nodeConfig"] = .object(step.config)
         context.inputs = inputs
         do {

@@ -2,8 +2,10 @@
 ///
 /// Every problem is reported at once, each with a JSON pointer: the document's shape (upstream's
 /// JSON schema), node types and edge targets that do not exist (upstream's semantic checks),
-/// and, beyond upstream, config values whose type the node does not accept and config nested
-/// deeper than the 10 levels `$.` resolution allows (upstream fails those at run time).
+/// and, beyond upstream, config values whose type the node does not accept, config nested
+/// deeper than the 10 levels `$.` resolution allows (upstream fails those at run time), and
+/// the rules of nodes that check their own config (``ConfigChecking``: expressions outside the
+/// expression language).
 public struct WorkflowParser: Sendable {
     /// The checks beyond upstream's; all on by default.
     public struct Checks: OptionSet, Sendable {
@@ -172,6 +174,9 @@ public struct WorkflowParser: Sendable {
             let (config, edges) = configAndEdges(raw, pointer: pointer)
             guard let (type, node) = resolved else { return nil }
             if parser.checks.contains(.configTypes) { checkFields(config, of: node.metadata, pointer: pointer) }
+            if let checking = node as? any ConfigChecking {
+                for (field, message) in checking.problems(in: config) { issue(pointer + "/" + WorkflowSyntax.pointerToken(field), message) }
+            }
             return WorkflowStep(key: key, nodeType: type, isLoop: key.hasSuffix("..."), config: config, edges: edges, pointer: pointer, node: node)
         }
 
@@ -300,7 +305,7 @@ public struct WorkflowParser: Sendable {
             for field in metadata.config {
                 let value = config[field.name]
                 if value.isUndefined { continue }
-                if case .string(let text) = value, text.contains("$.") { continue }
+                if case .string(let text) = value, text.containsBytes("$.") { continue }
                 if !field.accepts(value) {
                     let expected = field.kinds.map(\.rawValue).joined(separator: " or ")
                     issue(pointer + "/" + WorkflowSyntax.pointerToken(field.name), "'\(field.name)' of node '\(metadata.id)' must be \(expected), not \(describe(value))")

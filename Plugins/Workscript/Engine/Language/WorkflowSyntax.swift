@@ -54,12 +54,36 @@ public enum WorkflowSyntax {
 
     /// A JSON pointer token (RFC 6901): `~` as `~0`, `/` as `~1`.
     static func pointerToken(_ key: String) -> String {
-        guard key.contains("~") || key.contains("/") else { return key }
+        guard key.utf8.contains(UInt8(ascii: "~")) || key.utf8.contains(UInt8(ascii: "/")) else { return key }
         return key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 }
 
 extension String {
+    /// Whether `needle` occurs, compared byte by byte (Foundation's `contains` goes through
+    /// NSString on Linux, a fifth of a small workflow's parse and run).
+    func containsBytes(_ needle: StaticString) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard count > 0 else { return true }
+        if let found = utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
+            guard bytes.count >= count else { return false }
+            let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: count)
+            var index = 0
+            while index <= bytes.count - count {
+                if bytes[index] == pattern[0] {
+                    var offset = 1
+                    while offset < count, bytes[index + offset] == pattern[offset] { offset += 1 }
+                    if offset == count { return true }
+                }
+                index += 1
+            }
+            return false
+        }) { return found }
+        var copy = self
+        copy.makeContiguousUTF8()
+        return copy.containsBytes(needle)
+    }
+
     func replacingOccurrences(of target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
         var out = ""

@@ -70,3 +70,10 @@ public struct NodeFailure: Error, Sendable, CustomStringConvertible {
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
+
+/// A node with rules on its config beyond field types, checked when a workflow is validated
+/// (for literal values; `$.` references are known only at run time).
+public protocol ConfigChecking {
+    /// Problems of `config` (unresolved), each naming the config field it is about.
+    func problems(in config: ScriptObject) -> [(field: String, message: String)]
+}

@@ -7,7 +7,7 @@ public struct ScriptObject: Sendable, Sequence {
     public private(set) var keys: [String] = []
     public private(set) var values: [ScriptValue] = []
     private var index: [String: Int]? = nil
-    private static let indexThreshold = 12
+    private static let indexThreshold = 32
 
     public init() {}
     public init(minimumCapacity: Int) {
@@ -40,13 +40,60 @@ public struct ScriptObject: Sendable, Sequence {
         guard let at = position(of: key) else { return nil }
         keys.remove(at: at)
         let old = values.remove(at: at)
-        rebuildIndex()
+        if index != nil {
+            if keys.count <= ScriptObject.indexThreshold { index = nil } else {
+                index![key] = nil
+                for later in at..<keys.count { index![keys[later]] = later }
+            }
+        }
         return old
     }
 
     /// Every key of `other` set on this one, in `other`'s order (`{...this, ...other}`).
     public mutating func merge(_ other: ScriptObject) {
-        for (key, value) in other { self[key] = value }
+        var hint = 0
+        for (key, value) in other { set(key, value, hint: &hint) }
+    }
+
+    /// `{...first, ...second}` built in one pass: `first`'s keys in its order (with `second`'s
+    /// value where both have one), then `second`'s other keys. Linear in `second`, which is
+    /// the large one where the engine uses it (edge data spread under the whole state).
+    public static func spreading(_ first: ScriptObject, under second: ScriptObject) -> ScriptObject {
+        if first.isEmpty { return second }
+        var out = ScriptObject(minimumCapacity: first.count + second.count)
+        for (key, value) in first {
+            out.keys.append(key)
+            out.values.append(second.position(of: key).map { second.values[$0] } ?? value)
+        }
+        for (key, value) in second where first.position(of: key) == nil {
+            out.keys.append(key)
+            out.values.append(value)
+        }
+        // Array-index keys go first in JavaScript's order: let the general path place them.
+        if out.keys.contains(where: { ScriptObject.arrayIndex($0) != nil }) {
+            var ordered = first
+            ordered.merge(second)
+            return ordered
+        }
+        out.rebuildIndex()
+        return out
+    }
+
+    /// Sets `key`, looking first where the previous key of an ordered walk was found: merging
+    /// a copy of this object back (what the engine does after every node) is then linear.
+    public mutating func set(_ key: String, _ value: ScriptValue, hint: inout Int) {
+        if hint < keys.count, keys[hint] == key {
+            values[hint] = value
+            hint += 1
+            return
+        }
+        if let at = position(of: key) {
+            values[at] = value
+            hint = at + 1
+            return
+        }
+        insert(key, value)
+        hint = keys.count
     }
 
     public func merging(_ other: ScriptObject) -> ScriptObject {

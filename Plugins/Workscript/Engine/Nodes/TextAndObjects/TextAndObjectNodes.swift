@@ -1,4 +1,7 @@
 extension NodeLibrary {
     /// String, object and field nodes.
-    static let textAndObjects: [any WorkflowNode] = []
+    static let textAndObjects: [any WorkflowNode] = [
+        EditFieldsNode(), SummarizeNode(), TransformObjectNode(), JSONExtractNode(),
+        StringOperationsNode(), ExtractTextNode(), ObjectUtilitiesNode(), MathOperationsNode(),
+    ]
 }
