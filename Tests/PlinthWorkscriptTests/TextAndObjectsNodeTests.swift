@@ -500,6 +500,11 @@ import Testing
             let s = try await Self.state(#"{"extractText": \#(config)}"#, #"{"t": "x"}"#)
             #expect(s["_edgeContext"]["error"] == .string(message), "\(config)")
         }
+        // Upstream never returns from these (the same empty or non-global match forever).
+        for config in [#"{"method": "regex", "field": "t", "pattern": "a*"}"#, #"{"method": "extractSpecific", "field": "t", "pattern": "x", "flags": "i"}"#] {
+            let s = try await Self.state(#"{"extractText": \#(config)}"#, #"{"t": "x"}"#)
+            #expect(s["_edgeContext"]["error"].stringValue?.contains("never end") == true)
+        }
         let thrown = try await Self.run(#"{"extractText": {"method": "regex", "field": "$.n", "pattern": "a"}}"#, state: #"{"n": 5}"#)
         #expect(thrown.error == #"Node execution failed: extractText - path.split is not a function. (In 'path.split(".")', 'path.split' is undefined)"#)
     }

@@ -96,8 +96,9 @@ public struct ExtractTextNode: WorkflowNode {
         }
     }
 
-    /// Upstream's `while ((match = regex.exec(text)) !== null)`, which `keepGoing` stops after
-    /// the first match for non-global patterns.
+    /// Upstream's `while ((match = regex.exec(text)) !== null)` loop; with
+    /// `stopWhenNotGlobal` it ends after the first match of a pattern without `g`. A loop
+    /// that would repeat the same match forever fails instead.
     private func loop(_ regex: JSRegex, _ text: [UInt16], stopWhenNotGlobal: Bool) throws(NodeFailure) -> [JSRegex.Match] {
         var matches: [JSRegex.Match] = []
         var lastIndex = 0

@@ -112,7 +112,8 @@ enum JSONParseErrors {
         var lexer = Lexer(bytes: Array(text.utf8))
         do {
             try value(try lexer.next(), &lexer)
-            guard try lexer.next() == .end else { return "Unable to parse JSON string" }
+            // A whole value followed by more text (or JSON this parser accepts but ScriptJSON
+            // does not, such as nesting beyond its limit).
             return "Unable to parse JSON string"
         } catch {
             return error.reason
