@@ -50,12 +50,12 @@ import Testing
 
     @Test func abiMajorMismatch() async throws {
         try await Self.expectRefused({ try await Dylib.fixture($0, "major.so", ["FAULT_MAJOR"]) },
-                                     ["ABI version mismatch: host provides 1.2, plugin built for 2.2", "rebuild the plugin"], file: "major.so")
+                                     ["ABI version mismatch: host provides 1.3, plugin built for 2.3", "rebuild the plugin"], file: "major.so")
     }
 
     @Test func pluginMinorNewerThanHost() async throws {
         try await Self.expectRefused({ try await Dylib.fixture($0, "minor.so", ["FAULT_MINOR"]) },
-                                     ["needs ABI 1.9, this Plinth provides 1.2", "upgrade Plinth"], file: "minor.so")
+                                     ["needs ABI 1.10, this Plinth provides 1.3", "upgrade Plinth"], file: "minor.so")
     }
 
     @Test func initFailsWithThePluginsOwnMessage() async throws {
