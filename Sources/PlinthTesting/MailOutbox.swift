@@ -10,8 +10,9 @@ public struct MailOutbox: Sendable {
     public init(dataDirectory: String) { folder = (dataDirectory as NSString).appendingPathComponent("mail-outbox") }
 
     /// The token of the link in the newest mail to `to` with `subject`, waiting up to `timeout`
-    /// seconds for it: mail leaves after the answer.
-    public func token(to: String, subject: String, timeout: Double = 10) async throws -> String {
+    /// seconds (default 30) for it: mail leaves after the answer, through the jobs queue, and a
+    /// whole suite running in parallel on two cores has delayed it past 10 s.
+    public func token(to: String, subject: String, timeout: Double = 30) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         repeat {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
