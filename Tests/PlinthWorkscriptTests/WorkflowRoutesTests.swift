@@ -76,6 +76,28 @@ import Testing
         }
     }
 
+    /// A fuzzer reads these rules from `/openapi.json`: a document the contract accepts must
+    /// not break them, and one that breaks them is 422 naming every member.
+    @Test func theRunContractStatesTheDocumentRulesTheParserChecks() async throws {
+        try await Self.withWorkscript(.sqlite) { client in
+            let document = try await client.execute(uri: "/openapi.json", method: .get) { try ScriptJSON.parse(Array(buffer: $0.body)) }
+            func resolve(_ schema: ScriptValue) -> ScriptValue {
+                guard let reference = schema["$ref"].stringValue else { return schema }
+                return reference.split(separator: "/").dropFirst().reduce(document) { $0[String($1)] }
+            }
+            let body = resolve(document["paths"]["/workscript/workflows/run"]["post"]["requestBody"]["content"]["application/json"]["schema"])
+            let definition = resolve(body["properties"]["definition"])["properties"]
+            #expect(definition["id"]["pattern"] == "^[A-Za-z0-9_-]+$")
+            #expect(definition["name"]["minLength"] == 1)
+            #expect(definition["version"]["pattern"] == "^[0-9]+\\.[0-9]+\\.[0-9]+$")
+            #expect(definition["workflow"]["minItems"] == 1)
+            let (status, problem) = try await Self.post(client, "/workscript/workflows/run", #"{"definition": {"id": "", "name": "", "version": "1.0", "workflow": []}}"#)
+            #expect(status == .unprocessableContent)
+            let pointers = Set((problem["errors"].arrayValue ?? []).compactMap { $0["pointer"].stringValue })
+            #expect(pointers == ["/definition/id", "/definition/name", "/definition/version", "/definition/workflow"])
+        }
+    }
+
     @Test(arguments: TestBackend.all)
     func theNodeCatalogueListsEveryNodeWithItsSource(backend: TestBackend) async throws {
         try await Self.withWorkscript(backend) { client in

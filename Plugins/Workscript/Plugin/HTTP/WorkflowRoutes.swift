@@ -7,11 +7,24 @@ import PlinthWorkscriptEngine
 struct WorkflowRoutes {
     let workscript: Workscript
 
-    static let documentSchema = Schema.object([
-        .init("id", .string), .init("name", .string), .init("version", .string),
-        .init("description", .string, required: false), .init("initialState", .map(of: .any), required: false),
-        .init("workflow", .array(of: .any)),
-    ]).allowingUnknownMembers().described("a Workscript workflow document")
+    /// The document as far as JSON Schema can say it: the top-level rules the parser checks.
+    /// Steps stay open (node types are registered at run time, each with its own config), so a
+    /// document this accepts can still be refused with 422 naming the step.
+    static let documentSchema: Schema = {
+        var id = Schema.string
+        id.pattern = "^[A-Za-z0-9_-]+$"
+        var name = Schema.string
+        name.minLength = 1
+        var version = Schema.string
+        version.pattern = "^[0-9]+\\.[0-9]+\\.[0-9]+$"
+        var steps = Schema.array(of: .any)
+        steps.minItems = 1
+        return Schema.object([
+            .init("id", id), .init("name", name), .init("version", version),
+            .init("description", .string, required: false), .init("initialState", .map(of: .any), required: false),
+            .init("workflow", steps),
+        ]).allowingUnknownMembers().described("a Workscript workflow document")
+    }()
 
     var routes: [Route] {
         [
