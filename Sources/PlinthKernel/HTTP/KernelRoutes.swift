@@ -91,7 +91,7 @@ struct KernelRoutes {
             Route.get("openapi.json", id: "kernel.openapi", "This API as an OpenAPI 3.1 document")
                 .responds(.ok, schema: Schema(type: .object), "the OpenAPI document")
                 .handle { _, _ in
-                    Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document.bytes)))
+                    Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try document.bytes)))
                 },
         ]
     }
@@ -109,9 +109,28 @@ struct KernelRoutes {
     }
 }
 
-/// The `/openapi.json` bytes, set once after mounting.
+/// The `/openapi.json` bytes: set once after mounting when the kernel boots (an invalid
+/// document stops start-up), or rendered on first use by a kernel mounted for a command, which
+/// seldom serves it and would otherwise spend most of its start validating it.
 final class OpenAPIHolder: Sendable {
-    private let storage = Mutex<[UInt8]>([])
-    var bytes: [UInt8] { storage.withLock { $0 } }
-    func set(_ bytes: [UInt8]) { storage.withLock { $0 = bytes } }
+    private enum State {
+        case rendered([UInt8])
+        case deferred(@Sendable () throws -> [UInt8])
+    }
+    private let storage = Mutex<State>(.rendered([]))
+    var bytes: [UInt8] {
+        get throws {
+            try storage.withLock { state in
+                switch state {
+                case .rendered(let bytes): return bytes
+                case .deferred(let render):
+                    let bytes = try render()
+                    state = .rendered(bytes)
+                    return bytes
+                }
+            }
+        }
+    }
+    func set(_ bytes: [UInt8]) { storage.withLock { $0 = .rendered(bytes) } }
+    func renderLater(_ render: @escaping @Sendable () throws -> [UInt8]) { storage.withLock { $0 = .deferred(render) } }
 }

@@ -194,7 +194,7 @@ public final class Kernel: Sendable {
                 throw KernelStartupError("plugin '\(plugin.id)' failed to provide its services: \(DatabaseError.describe(error))", code: .provide, plugin: plugin.id)
             }
         }
-        try running.mountRoutes()
+        try running.mountRoutes(renderingContract: options.boot)
         return running
     }
 

@@ -34,8 +34,9 @@ public struct RunningKernel {
     /// `/openapi.json`, rendered once every plugin has mounted.
     let openAPI = OpenAPIHolder()
 
-    /// Kernel middleware, kernel routes, then each plugin's routes (step 6).
-    func mountRoutes() throws {
+    /// Kernel middleware, kernel routes, then each plugin's routes (step 6). `renderingContract`
+    /// (true when booting) renders and validates `/openapi.json` now; otherwise on first use.
+    func mountRoutes(renderingContract: Bool) throws {
         var middleware = KernelRequestMiddleware(
             routes: routes, metrics: metrics, logger: logger, maxBodySize: configuration.maxBodySize,
             cors: CORSPolicy(origins: Set(configuration.corsOrigins)),
@@ -56,17 +57,26 @@ public struct RunningKernel {
                 throw KernelStartupError("plugin '\(plugin.id)' failed to mount its routes: \(DatabaseError.describe(error))", code: .mount, plugin: plugin.id)
             }
         }
-        openAPI.set(Array(try openAPIDocument()))
+        if renderingContract {
+            openAPI.set(Array(try openAPIDocument()))
+        } else {
+            let document = contract()
+            openAPI.renderLater { Array(try document.render()) }
+        }
     }
 
     /// The OpenAPI 3.1 document of every mounted route (what `/openapi.json` serves and
     /// `plinth openapi` writes). - Throws: ``KernelStartupError`` when OpenAPIKit refuses it.
     public func openAPIDocument() throws -> Data {
-        try OpenAPIDocument(
+        try contract().render()
+    }
+
+    private func contract() -> OpenAPIDocument {
+        OpenAPIDocument(
             routes: routes.mounted, serverURL: configuration.apiBaseURL,
             authenticating: services.resolve((any RequestAuthenticator).self) != nil,
             sessionCookie: SessionCookies(store: sessions, secure: configuration.secureCookies).cookieName
-        ).render()
+        )
     }
 
     /// The HTTP application on `PLINTH_HOST`:`PORT`. `onServerRunning` gets the bound port
