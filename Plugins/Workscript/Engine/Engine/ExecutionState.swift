@@ -16,16 +16,25 @@ struct ExecutionState {
     }
 
     /// `{...state, ...updates}`; a key set to `undefined` goes.
+    /// Values a node left as they were are already stored as JSON leaves them: they are
+    /// recognised by identity and skipped, so a node that changes one key costs one round trip.
     mutating func update(with updates: ScriptObject) {
         var hint = 0
         for (key, value) in updates {
+            if hint < data.count, data.keys[hint] == key, data.value(at: hint).isIdentical(to: value) {
+                hint += 1
+                continue
+            }
             let stored = value.jsonRoundTripped
             if stored.isUndefined { data.removeValue(forKey: key) } else { data.set(key, stored, hint: &hint) }
         }
     }
 
     mutating func setEdgeContext(_ value: ScriptValue) {
-        update(with: ["_edgeContext": value, "_edgeContextTimestamp": .string(ISOTime.format(Date()))])
+        var hint = 0
+        let stored = value.jsonRoundTripped
+        if stored.isUndefined { data.removeValue(forKey: "_edgeContext") } else { data.set("_edgeContext", stored, hint: &hint) }
+        data.set("_edgeContextTimestamp", .string(ISOTime.format(Date())), hint: &hint)
     }
 
     /// The edge context, cleared from the state when there was one.

@@ -16,6 +16,22 @@ public enum StateResolver {
         return out
     }
 
+    /// Whether ``resolve(_:in:)`` returns `config` as it is for every state: no string holds
+    /// `$.` (so neither a reference nor a placeholder) and no value is nested too deep.
+    public static func isStatic(_ config: ScriptObject) -> Bool {
+        config.values.allSatisfy { isStatic($0, depth: 1) }
+    }
+
+    static func isStatic(_ value: ScriptValue, depth: Int) -> Bool {
+        if depth > maxDepth { return false }
+        switch value {
+        case .string(let text): return !text.containsBytes("$.")
+        case .array(let items): return items.allSatisfy { isStatic($0, depth: depth + 1) }
+        case .object(let object): return object.values.allSatisfy { isStatic($0, depth: depth + 1) }
+        default: return true
+        }
+    }
+
     public static func resolve(_ value: ScriptValue, in state: ScriptObject, depth: Int) throws -> ScriptValue {
         if depth > maxDepth { throw DepthExceeded() }
         switch value {

@@ -21,15 +21,10 @@ public struct WorkflowEngine: Sendable {
     }
 
     /// `exec_` and a random (version 4) UUID in lower case, as upstream names executions.
-    /// Written from the system generator: Foundation's `UUID()` opens /dev/urandom each time on
-    /// Linux, a tenth of a small workflow's run.
+    /// The bytes come from ``ExecutionIDRandomness``: one system call per 256 ids, where
+    /// Foundation's `UUID()` (or a generator call per word) costs a tenth of a small run.
     static func newExecutionID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for half in 0..<2 {
-            let word = generator.next()
-            for i in 0..<8 { bytes[half * 8 + i] = UInt8(truncatingIfNeeded: word >> (i * 8)) }
-        }
+        var bytes = ExecutionIDRandomness.shared.next16()
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         let digits = Array("0123456789abcdef".utf8)
@@ -191,14 +186,14 @@ struct Execution {
         let began = engine.recordsTrace ? ContinuousClock.now : nil
         // Upstream copies the state before consuming the edge context, so the copy still holds
         // the consumed `_edgeContext` and writes it back when the node returns.
-        var context = NodeContext(state: store.data, inputs: [:], workflowId: workflow.id, nodeId: step.key, executionId: executionId)
+        let state = store.data
         let edgeContext = store.takeEdgeContext()
-        var inputs = ScriptObject.spreading(ExecutionState.spread(edgeContext), under: store.data)
-        inputs["_nodeConfig"] = .object(step.config)
-        context.inputs = inputs
+        // Inputs spread the edge data under the state after the edge context left it.
+        var context = NodeContext(state: state, edge: ExecutionState.spread(edgeContext), inputState: store.data, nodeConfig: step.config,
+                                  workflowId: workflow.id, nodeId: step.key, executionId: executionId)
         do {
             if observed { await emit(.nodeBeforeExecute, step.key, ["nodeConfig": .object(step.config)]) }
-            let config = try StateResolver.resolve(step.config, in: context.state)
+            let config = step.configIsStatic ? step.config : try StateResolver.resolve(step.config, in: context.state)
             let edges = try await step.node.execute(&context, config: config)
             var taken: (String?, ScriptValue) = (nil, .null)
             for edge in edges where !edge.data.isUndefined {
@@ -206,6 +201,8 @@ struct Execution {
                 taken = (edge.name, edge.data)
                 break
             }
+            // Drop the inputs' hold on the state first, or merging back copies it.
+            context.inputs = [:]
             store.update(with: context.state)
             if let began { trace.append(TraceEntry(step: step.pointer, nodeType: step.nodeType, edge: taken.0, duration: ContinuousClock.now - began, error: nil)) }
             if observed {
@@ -234,7 +231,7 @@ struct Execution {
         let began = engine.recordsTrace ? ContinuousClock.now : nil
         let state = store.data
         let edgeContext = store.takeEdgeContext()
-        var context = NodeContext(state: state, inputs: edgeContext.isTruthy ? ExecutionState.spread(edgeContext) : [:],
+        var context = NodeContext(state: state, edge: edgeContext.isTruthy ? ExecutionState.spread(edgeContext) : [:], inputState: nil, nodeConfig: nil,
                                   workflowId: workflow.id, nodeId: id, executionId: executionId)
         do {
             _ = try await node.execute(&context, config: [:])

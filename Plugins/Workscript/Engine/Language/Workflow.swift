@@ -24,6 +24,20 @@ public struct WorkflowStep: Sendable {
     /// Where the step is in the document (a JSON pointer).
     public let pointer: String
     let node: any WorkflowNode
+    /// Whether resolving ``config`` against any state gives it back unchanged (no `$.` in any
+    /// string, nesting within ``StateResolver/maxDepth``): the engine then skips resolution.
+    let configIsStatic: Bool
+
+    init(key: String, nodeType: String, isLoop: Bool, config: ScriptObject, edges: [(name: String, route: EdgeRoute)], pointer: String, node: any WorkflowNode) {
+        self.key = key
+        self.nodeType = nodeType
+        self.isLoop = isLoop
+        self.config = config
+        self.edges = edges
+        self.pointer = pointer
+        self.node = node
+        self.configIsStatic = StateResolver.isStatic(config)
+    }
 
     public func route(for edge: String) -> EdgeRoute? {
         for entry in edges where entry.name == edge { return entry.route }

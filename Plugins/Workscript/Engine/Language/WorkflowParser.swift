@@ -189,7 +189,7 @@ public struct WorkflowParser: Sendable {
                 issue(pointer, "a state setter needs a value; null is not allowed (set a value, or use {\"value\": ...})")
                 return nil
             case .string, .number, .bool, .array:
-                parameterValue(value, pointer: pointer, depth: 2)
+                if !isCleanParameter(value, depth: 2) { parameterValue(value, pointer: pointer, depth: 2) }
                 config["value"] = value
             case .object(let raw):
                 let (parameters, parsedEdges) = configAndEdges(raw, pointer: pointer)
@@ -212,17 +212,28 @@ public struct WorkflowParser: Sendable {
             var config = ScriptObject()
             var edges: [(name: String, route: EdgeRoute)] = []
             for (key, value) in raw {
-                let here = pointer + "/" + WorkflowSyntax.pointerToken(key)
+                // Pointers are built only where a step keeps one or a problem names one.
                 if WorkflowSyntax.isEdgeKey(key) {
-                    if let route = edgeRoute(value, pointer: here) { edges.append((String(key.dropLast()), route)) }
+                    if let route = edgeRoute(value, pointer: pointer + "/" + WorkflowSyntax.pointerToken(key)) { edges.append((String(key.dropLast()), route)) }
                 } else if WorkflowSyntax.isParameterKey(key) {
-                    parameterValue(value, pointer: here, depth: 1)
+                    if !isCleanParameter(value, depth: 1) { parameterValue(value, pointer: pointer + "/" + WorkflowSyntax.pointerToken(key), depth: 1) }
                     config[key] = value
                 } else {
-                    issue(here, "'\(key)' is neither a parameter name (letters, digits, '_', '-') nor an edge ('name?')")
+                    issue(pointer + "/" + WorkflowSyntax.pointerToken(key), "'\(key)' is neither a parameter name (letters, digits, '_', '-') nor an edge ('name?')")
                 }
             }
             return (config, edges)
+        }
+
+        /// Whether ``parameterValue(_:pointer:depth:)`` would find nothing to report.
+        func isCleanParameter(_ value: ScriptValue, depth: Int) -> Bool {
+            if depth > WorkflowParser.maxConfigDepth, parser.checks.contains(.configDepth) { return false }
+            switch value {
+            case .null, .undefined: return false
+            case .array(let items): return items.allSatisfy { isCleanParameter($0, depth: depth + 1) }
+            case .object(let object): return object.values.allSatisfy { isCleanParameter($0, depth: depth + 1) }
+            case .bool, .number, .string: return true
+            }
         }
 
         /// No `null` anywhere, and no deeper than `$.` resolution goes.

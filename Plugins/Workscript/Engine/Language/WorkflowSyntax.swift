@@ -43,8 +43,18 @@ public enum WorkflowSyntax {
 
     /// `\d+.\d+.\d+`, exactly.
     public static func isVersion(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        var (dots, digits) = (0, 0)
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, dots < 2 else { return false }
+                (dots, digits) = (dots + 1, 0)
+            } else if byte >= 0x30 && byte <= 0x39 {
+                digits += 1
+            } else {
+                return false
+            }
+        }
+        return dots == 2 && digits > 0
     }
 
     static func isIdentifierByte(_ byte: UInt8) -> Bool {

@@ -46,8 +46,48 @@ public struct NodeContext: Sendable {
     /// so set a key to `undefined` to delete it.
     public var state: ScriptObject
     /// The previous edge's data, overridden by every state key, plus `_nodeConfig` (the
-    /// step's unresolved parameters) for top-level and nested steps.
-    public var inputs: ScriptObject
+    /// step's unresolved parameters) for top-level and nested steps. Built when read (most
+    /// nodes never read it, and it is as large as the state); ``input(_:)`` reads one key
+    /// without building it.
+    public var inputs: ScriptObject {
+        get {
+            switch parts {
+            case .built(let inputs): return inputs
+            case .spread(let edge, let state, let nodeConfig):
+                var inputs = state.map { ScriptObject.spreading(edge, under: $0) } ?? edge
+                if let nodeConfig { inputs["_nodeConfig"] = .object(nodeConfig) }
+                return inputs
+            }
+        }
+        set { parts = .built(newValue) }
+    }
+    private var parts: InputParts
+
+    private enum InputParts: Sendable {
+        case built(ScriptObject)
+        /// `{...edge, ...state, _nodeConfig}`.
+        case spread(edge: ScriptObject, state: ScriptObject?, nodeConfig: ScriptObject?)
+    }
+
+    /// `inputs[key]`, without building the whole object.
+    public func input(_ key: String) -> ScriptValue {
+        switch parts {
+        case .built(let inputs): return inputs[key]
+        case .spread(let edge, let state, let nodeConfig):
+            if key == "_nodeConfig", let nodeConfig { return .object(nodeConfig) }
+            if let state, state.contains(key) { return state[key] }
+            return edge[key]
+        }
+    }
+
+    /// Whether ``inputs`` has `key`.
+    public func hasInput(_ key: String) -> Bool {
+        switch parts {
+        case .built(let inputs): return inputs.contains(key)
+        case .spread(let edge, let state, let nodeConfig):
+            return (key == "_nodeConfig" && nodeConfig != nil) || state?.contains(key) == true || edge.contains(key)
+        }
+    }
     public let workflowId: String
     /// The step key as written, loop suffix included (`range...`): iterator nodes keep their
     /// progress under a state key derived from it.
@@ -56,7 +96,16 @@ public struct NodeContext: Sendable {
 
     public init(state: ScriptObject, inputs: ScriptObject, workflowId: String, nodeId: String, executionId: String) {
         self.state = state
-        self.inputs = inputs
+        self.parts = .built(inputs)
+        self.workflowId = workflowId
+        self.nodeId = nodeId
+        self.executionId = executionId
+    }
+
+    /// The engine's form: inputs spread from the edge data, the state and the config when read.
+    init(state: ScriptObject, edge: ScriptObject, inputState: ScriptObject?, nodeConfig: ScriptObject?, workflowId: String, nodeId: String, executionId: String) {
+        self.state = state
+        self.parts = .spread(edge: edge, state: inputState, nodeConfig: nodeConfig)
         self.workflowId = workflowId
         self.nodeId = nodeId
         self.executionId = executionId

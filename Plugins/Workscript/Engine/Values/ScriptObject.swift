@@ -96,6 +96,18 @@ public struct ScriptObject: Sendable, Sequence {
         hint = keys.count
     }
 
+    /// Whether both share their storage (a copy never changed since): equal without a walk.
+    func isIdentical(to other: ScriptObject) -> Bool {
+        keys.count == other.keys.count && Self.sameBuffer(keys, other.keys) && Self.sameBuffer(values, other.values)
+    }
+
+    static func sameBuffer<T>(_ a: [T], _ b: [T]) -> Bool {
+        a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
+    }
+
+    /// The value at `position`, which must be valid.
+    func value(at position: Int) -> ScriptValue { values[position] }
+
     public func merging(_ other: ScriptObject) -> ScriptObject {
         var copy = self
         copy.merge(other)

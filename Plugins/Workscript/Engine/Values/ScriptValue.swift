@@ -130,6 +130,20 @@ public enum ScriptValue: Sendable, Hashable {
         }
     }
 
+    /// Whether this is the very value `other` is (same storage, or the same scalar): a cheap
+    /// test that it is unchanged, never a deep comparison. `false` says nothing.
+    func isIdentical(to other: ScriptValue) -> Bool {
+        switch (self, other) {
+        case (.undefined, .undefined), (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a.bitPattern == b.bitPattern
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return !a.isEmpty && ScriptObject.sameBuffer(a, b)
+        case (.object(let a), .object(let b)): return !a.isEmpty && a.isIdentical(to: b)
+        default: return false
+        }
+    }
+
     private var needsRoundTrip: Bool {
         switch self {
         case .undefined: true

@@ -37,7 +37,7 @@ public struct AggregateNode: WorkflowNode {
         guard mode == "individual_fields" || mode == "all_data" else {
             return [NodeEdge("error", ["error": .string("Invalid mode: \(mode.jsString). Must be \"individual_fields\" or \"all_data\""), "nodeId": nodeId])]
         }
-        let source = context.inputs["items"].isTruthy ? context.inputs["items"] : []
+        let source = context.input("items").isTruthy ? context.input("items") : []
         guard case .array(let items) = source, !items.isEmpty else {
             let empty: ScriptValue = mode == "all_data" ? .object([outputField: []]) : .object([:])
             context.state["aggregatedData"] = empty

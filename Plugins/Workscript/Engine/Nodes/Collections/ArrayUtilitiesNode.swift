@@ -42,7 +42,7 @@ public struct ArrayUtilitiesNode: WorkflowNode {
         let operation = setting("operation", "unique"), field = config["field"]
         let nodeId = ScriptValue.string(context.nodeId)
         guard field.isTruthy else { return [NodeEdge("error", ["error": "Missing required parameter: field", "nodeId": nodeId])] }
-        let data = context.inputs["data"].isTruthy ? context.inputs["data"] : .object(context.state)
+        let data = context.input("data").isTruthy ? context.input("data") : .object(context.state)
         let found: ScriptValue
         do {
             found = try ItemAccess.nested(data, path: field)

@@ -112,7 +112,7 @@ public struct CompareDatasetsNode: WorkflowNode {
     /// The state path a config list was taken from, when the raw config names it by a whole
     /// `$.` reference (and so holds the state's very value).
     static func reference(_ context: NodeContext, _ name: String) -> [String]? {
-        guard case .string(let raw) = context.inputs["_nodeConfig"][name], raw.hasPrefix("$."), WorkflowSyntax.isStatePath(raw.dropFirst(2)) else { return nil }
+        guard case .string(let raw) = context.input("_nodeConfig")[name], raw.hasPrefix("$."), WorkflowSyntax.isStatePath(raw.dropFirst(2)) else { return nil }
         return raw.dropFirst(2).split(separator: ".").map(String.init)
     }
 

@@ -54,7 +54,7 @@ public struct RemoveDuplicatesNode: WorkflowNode {
             context.state["_deduplicationHistory"] = ["items": [], "nodeId": .string(context.nodeId), "workflowId": .string(context.workflowId)]
             return [NodeEdge("cleared", ["message": "Deduplication history cleared", "scope": scope])]
         }
-        let source = context.inputs["items"].isTruthy ? context.inputs["items"] : []
+        let source = context.input("items").isTruthy ? context.input("items") : []
         guard case .array(let items) = source else {
             return [NodeEdge("error", ["error": "Input items must be an array", "received": .string(source.typeOf)])]
         }

@@ -34,7 +34,7 @@ public struct SortNode: WorkflowNode {
             return [NodeEdge("error", ["error": .string("Invalid type: \(type.jsString)"), "nodeId": nodeId, "validTypes": ["simple", "random"],
                                        "suggestion": "Use \"simple\" for field-based sorting or \"random\" for shuffle"])]
         }
-        let source = context.inputs["items"].isTruthy ? context.inputs["items"] : []
+        let source = context.input("items").isTruthy ? context.input("items") : []
         guard case .array(let items) = source else {
             return [NodeEdge("error", ["error": "Input items must be an array", "nodeId": nodeId, "receivedType": .string(source.typeOf)])]
         }

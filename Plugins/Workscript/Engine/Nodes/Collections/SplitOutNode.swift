@@ -39,7 +39,7 @@ public struct SplitOutNode: WorkflowNode {
         switch found {
         case .undefined:
             return [NodeEdge("error", ["error": .string("Array path not found: \(path)"), "nodeId": nodeId, "arrayPath": pathValue,
-                                       "availableFields": .array(context.inputs.keys.map { .string($0) })])]
+                                       "availableFields": .array((inputs.objectValue?.keys ?? []).map { .string($0) })])]
         case .null:
             return [NodeEdge("empty", ["message": .string("Array at path \"\(path)\" is null"), "arrayPath": pathValue, "count": 0])]
         case .array(let elements) where elements.isEmpty:

@@ -21,7 +21,7 @@ struct DateTimeOperations {
     func fieldValue() throws(ScriptFailure) -> ScriptValue {
         let key = field.jsString
         if context.state.contains(key) { return context.state[key] }
-        if context.inputs.contains(key) { return context.inputs[key] }
+        if context.hasInput(key) { return context.input(key) }
         let segments = try ScriptFailure.splitPath(field, receiver: "field")
         var value = ScriptValue.object(context.state)
         for segment in segments {

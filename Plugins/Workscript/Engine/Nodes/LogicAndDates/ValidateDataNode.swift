@@ -37,7 +37,7 @@ public struct ValidateDataNode: WorkflowNode {
 
     public func execute(_ context: inout NodeContext, config: ScriptObject) async throws -> [NodeEdge] {
         let type = config["validationType"].isUndefined ? ScriptValue.string("required_fields") : config["validationType"]
-        let data = config["data"].isUndefined ? context.inputs["data"] : config["data"]
+        let data = config["data"].isUndefined ? context.input("data") : config["data"]
         let outputErrors = config["outputErrors"].isUndefined || config["outputErrors"].isTruthy
         let nodeId = ScriptValue.string(context.nodeId)
         func failure(_ message: String) -> [NodeEdge] { [NodeEdge("error", ["error": .string(message), "nodeId": nodeId])] }

@@ -32,7 +32,7 @@ public struct JSONExtractNode: WorkflowNode {
         let outputField = config["outputField"].isUndefined ? "extractedValue" : config["outputField"].jsString
         let nodeId = ScriptValue.string(context.nodeId)
         guard path.isTruthy else { return [NodeEdge("error", ["error": "Missing required parameter: path", "nodeId": nodeId])] }
-        let source = context.inputs["data"].isUndefined ? .object(context.state) : context.inputs["data"]
+        let source = context.input("data").isUndefined ? .object(context.state) : context.input("data")
         let fellBack: [NodeEdge] = [NodeEdge("not_found", ["value": fallback, "path": path, "usedFallback": true, "message": "Path not found, used fallback value"])]
         if source.isNullish {
             if !fallback.isUndefined {

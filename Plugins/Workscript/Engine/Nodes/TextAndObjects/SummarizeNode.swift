@@ -54,7 +54,7 @@ public struct SummarizeNode: WorkflowNode {
                     return [NodeEdge("error", ["error": .string("Invalid aggregation type: \(aggregation.jsString)"), "valid": .array(SummarizeNode.aggregations), "nodeId": nodeId])]
                 }
             }
-            let source = context.inputs["items"].isTruthy ? context.inputs["items"] : []
+            let source = context.input("items").isTruthy ? context.input("items") : []
             guard case .array(let items) = source else {
                 return [NodeEdge("error", ["error": "Input items must be an array", "received": .string(source.typeOf), "nodeId": nodeId])]
             }

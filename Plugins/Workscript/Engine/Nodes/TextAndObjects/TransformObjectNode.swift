@@ -34,13 +34,13 @@ public struct TransformObjectNode: WorkflowNode {
         let recursive = config["recursive"].isTruthy
         let nodeId = ScriptValue.string(context.nodeId)
         guard operation.isTruthy else { return [NodeEdge("error", ["error": "Missing required parameter: operation", "nodeId": nodeId])] }
-        let data = context.inputs["data"].isUndefined ? .object(context.state) : context.inputs["data"]
+        let data = context.input("data").isUndefined ? .object(context.state) : context.input("data")
         if data.isNullish { return [NodeEdge("error", ["error": "No data available to transform", "nodeId": nodeId])] }
         let result: ScriptValue
         switch operation {
         case "flatten":
             let depth = config["depth"]
-            if context.inputs["data"].isUndefined, !depth.isUndefined, ScriptOperators.greaterOrEqual(0, depth) {
+            if context.input("data").isUndefined, !depth.isUndefined, ScriptOperators.greaterOrEqual(0, depth) {
                 // Upstream hands back the state object itself and stores it inside itself.
                 throw NodeFailure("JSON.stringify cannot serialize cyclic structures.")
             }
