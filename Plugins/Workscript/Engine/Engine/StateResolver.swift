@@ -62,15 +62,20 @@ public enum StateResolver {
     /// The value at a dotted path; `undefined` when any step is missing or not an object
     /// (an array answers `length`, as JavaScript's property lookup does).
     public static func lookup<S: StringProtocol>(_ path: S, in state: ScriptObject) -> ScriptValue {
+        // Walks the segments in place: splitting allocates an array per reference.
         var current = ScriptValue.object(state)
-        for segment in path.split(separator: ".", omittingEmptySubsequences: false) {
+        var rest = Substring(path)
+        while true {
+            let end = rest.firstIndex(of: ".") ?? rest.endIndex
+            let segment = rest[..<end]
             switch current {
             case .object(let object): current = object[String(segment)]
             case .array(let items) where segment == "length": current = .number(Double(items.count))
             default: return .undefined
             }
+            guard end < rest.endIndex else { return current }
+            rest = rest[rest.index(after: end)...]
         }
-        return current
     }
 
     static func interpolate(_ text: String, in state: ScriptObject) -> String {

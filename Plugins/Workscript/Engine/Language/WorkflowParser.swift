@@ -170,11 +170,14 @@ public struct WorkflowParser: Sendable {
                 issue(pointer, "the config of '\(key)' must be an object of parameters and edges ('name?'), not \(describe(value))")
                 return nil
             }
-            let resolved = nodeType(of: key, pointer: pointer)
+            let type = key.hasSuffix("...") ? String(key.dropLast(3)) : key
+            let entry = parser.registry.entry(type)
+            if entry == nil { issue(pointer, "unknown node type '\(type)'") }
             let (config, edges) = configAndEdges(raw, pointer: pointer)
-            guard let (type, node) = resolved else { return nil }
+            guard let entry else { return nil }
+            let node = entry.node
             if parser.checks.contains(.configTypes) { checkFields(config, of: node.metadata, pointer: pointer) }
-            if let checking = node as? any ConfigChecking {
+            if let checking = entry.checker {
                 for (field, message) in checking.problems(in: config) { issue(pointer + "/" + WorkflowSyntax.pointerToken(field), message) }
             }
             return WorkflowStep(key: key, nodeType: type, isLoop: key.hasSuffix("..."), config: config, edges: edges, pointer: pointer, node: node)

@@ -27,6 +27,14 @@ public struct NodeRegistry: Sendable {
         public let node: any WorkflowNode
         /// The plugin id (or `workscript` for the built-in library).
         public let source: String
+        /// The node as ``ConfigChecking`` when it checks its config: cast once here, not per parse.
+        let checker: (any ConfigChecking)?
+
+        init(node: any WorkflowNode, source: String) {
+            self.node = node
+            self.source = source
+            self.checker = node as? any ConfigChecking
+        }
     }
 
     public private(set) var entries: [String: Entry] = [:]
@@ -47,6 +55,8 @@ public struct NodeRegistry: Sendable {
 
     public func node(_ id: String) -> (any WorkflowNode)? { entries[id]?.node }
     public func contains(_ id: String) -> Bool { entries[id] != nil }
+    /// The node `id` with its config checker, in one lookup.
+    func entry(_ id: String) -> Entry? { entries[id] }
 
     /// Every node in registration order.
     public var all: [Entry] { order.compactMap { entries[$0] } }

@@ -122,7 +122,7 @@ public struct NodeFailure: Error, Sendable, CustomStringConvertible {
 
 /// A node with rules on its config beyond field types, checked when a workflow is validated
 /// (for literal values; `$.` references are known only at run time).
-public protocol ConfigChecking {
+public protocol ConfigChecking: Sendable {
     /// Problems of `config` (unresolved), each naming the config field it is about.
     func problems(in config: ScriptObject) -> [(field: String, message: String)]
 }
