@@ -2,9 +2,11 @@
 """Workscript engine throughput: Plinth's engine (workscript-bench, release) against upstream's
 TypeScript engine under Bun (Benchmarks/workscript_upstream.ts), in process, on the same
 workflows, in alternating rounds. Prints medians of executions/s, µs per node and the ratio
-Plinth/upstream (target: at least 20x).
+Plinth/upstream (target: at least 20x). Each side's round lasts about --seconds: a short
+probe round sets its count, so the faster engine is not timed over a window a fraction of the
+other's (where scheduling noise dominates).
 
-  python3 Benchmarks/workscript.py --bin .build/release [--rounds 5] [--runs 3000]
+  python3 Benchmarks/workscript.py --bin .build/release [--rounds 5] [--seconds 1.0]
 """
 import argparse
 import json
@@ -48,18 +50,25 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True, help="folder holding workscript-bench (release)")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--runs", type=int, default=3000, help="executions per round of the 3-node workflow (others scale down)")
+    parser.add_argument("--seconds", type=float, default=1.0, help="about how long each side's round lasts")
     args = parser.parse_args()
     bun = bun_binary()
     env = dict(os.environ, TZ="UTC")
     print(f"workscript: {args.rounds} alternating rounds; plinth {args.bin}/workscript-bench, upstream under {bun}")
     failed = False
     for label, path, scale in WORKFLOWS:
-        runs = max(100, int(args.runs * scale))
+        plinth_cmd = [os.path.join(args.bin, "workscript-bench"), path]
+        upstream_cmd = [bun, "Benchmarks/workscript_upstream.ts", path]
+        probe = int(2000 * scale)
+        counts = []
+        for command, probe_env in ((plinth_cmd, None), (upstream_cmd, env)):
+            rate = run(command + [str(probe), str(max(20, probe // 10))], env=probe_env)["executionsPerSecond"]
+            counts.append(max(100, int(rate * args.seconds)))
+        plinth_runs, upstream_runs = counts
         plinth, upstream, nodes = [], [], 0
         for _ in range(args.rounds):
-            p = run([os.path.join(args.bin, "workscript-bench"), path, str(runs), str(max(20, runs // 10))])
-            u = run([bun, "Benchmarks/workscript_upstream.ts", path, str(runs), str(max(20, runs // 10))], env=env)
+            p = run(plinth_cmd + [str(plinth_runs), str(max(20, plinth_runs // 10))])
+            u = run(upstream_cmd + [str(upstream_runs), str(max(20, upstream_runs // 10))], env=env)
             plinth.append(p["executionsPerSecond"])
             upstream.append(u["executionsPerSecond"])
             nodes = p["nodesPerExecution"]
@@ -70,7 +79,7 @@ def main():
         verdict = "PASS" if ratio >= TARGET else "MISS"
         failed |= ratio < TARGET
         print(f"  {label:16} plinth {mp:10,.0f} exec/s ({1e6 / (mp * nodes):6.2f} µs/node)   upstream {mu:8,.0f} exec/s ({1e6 / (mu * nodes):7.2f} µs/node)   ratio {ratio:5.1f}x  [{verdict} >= {TARGET:.0f}x]")
-        print(f"  {'':16} rounds plinth {[round(x) for x in plinth]} upstream {[round(x) for x in upstream]}")
+        print(f"  {'':16} rounds plinth {[round(x) for x in plinth]} upstream {[round(x) for x in upstream]} (runs per round {plinth_runs} / {upstream_runs})")
     sys.exit(1 if failed else 0)
 
 
