@@ -95,17 +95,17 @@ public struct NodeContext: Sendable {
     public let executionId: String
 
     public init(state: ScriptObject, inputs: ScriptObject, workflowId: String, nodeId: String, executionId: String) {
-        self.state = state
-        self.parts = .built(inputs)
-        self.workflowId = workflowId
-        self.nodeId = nodeId
-        self.executionId = executionId
+        self.init(state: state, parts: .built(inputs), workflowId: workflowId, nodeId: nodeId, executionId: executionId)
     }
 
     /// The engine's form: inputs spread from the edge data, the state and the config when read.
     init(state: ScriptObject, edge: ScriptObject, inputState: ScriptObject?, nodeConfig: ScriptObject?, workflowId: String, nodeId: String, executionId: String) {
+        self.init(state: state, parts: .spread(edge: edge, state: inputState, nodeConfig: nodeConfig), workflowId: workflowId, nodeId: nodeId, executionId: executionId)
+    }
+
+    private init(state: ScriptObject, parts: InputParts, workflowId: String, nodeId: String, executionId: String) {
         self.state = state
-        self.parts = .spread(edge: edge, state: inputState, nodeConfig: nodeConfig)
+        self.parts = parts
         self.workflowId = workflowId
         self.nodeId = nodeId
         self.executionId = executionId
