@@ -146,7 +146,7 @@ public final class SocketClient: Sendable {
 
     /// The next message not taken yet (of `type`, skipping others, when given), parsed as JSON
     /// when it is; nil after `seconds`.
-    public func next(type: String? = nil, within seconds: Double = 10) async -> JSONValue? {
+    public func next(type: String? = nil, within seconds: Double = 30) async -> JSONValue? {
         guard let text = await nextText(within: seconds, where: { text in
             guard let type else { return true }
             // A cheap scan first: tests send large payloads, which a full parse per look would slow.
@@ -157,7 +157,7 @@ public final class SocketClient: Sendable {
 
     /// The next text message matching `condition`; earlier ones that do not match are skipped.
     /// Nil after `seconds`, or once the connection ended with nothing matching left.
-    public func nextText(within seconds: Double = 10, where condition: @escaping @Sendable (String) -> Bool = { _ in true }) async -> String? {
+    public func nextText(within seconds: Double = 30, where condition: @escaping @Sendable (String) -> Bool = { _ in true }) async -> String? {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while ContinuousClock.now < deadline {
             let (found, ended) = shared.received.withLock { state -> (String?, Bool) in
@@ -190,7 +190,7 @@ public final class SocketClient: Sendable {
     /// Waits up to `seconds` for the connection to end; the server's close code and reason
     /// (1006 when it closed without a close frame), or nil when it did not end in time (the
     /// client then closes).
-    public func closedByServer(within seconds: Double = 10) async throws -> (code: Int, reason: String?)? {
+    public func closedByServer(within seconds: Double = 30) async throws -> (code: Int, reason: String?)? {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while ContinuousClock.now < deadline {
             if let ended = shared.received.withLock({ $0.ended }) { return ended }

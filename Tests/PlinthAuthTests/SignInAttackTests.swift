@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import NIOPosix
 @testable import PlinthAuth
 import PlinthKernel
 import PlinthTesting
@@ -61,20 +60,12 @@ import Testing
     }
 
     @Test func passwordHashingDoesNotWaitBehindBlockingFileWork() async throws {
-        // Fill NIO's shared blocking pool, where file I/O runs, as four storage listings did. The
-        // hash must be done while every blocker still sleeps: it did not queue behind them.
-        final class Finished: Sendable { let count = Atomic<Int>(0) }
-        let finished = Finished()
-        let blockers = (0..<8).map { _ in
-            Task {
-                try await NIOThreadPool.singleton.runIfActive { Thread.sleep(forTimeInterval: 4) }
-                finished.count.add(1, ordering: .relaxed)
-            }
+        // NIO's shared blocking pool, where file I/O runs, full, as four storage listings left it.
+        let (hash, waited) = try await whileTheSharedBlockingPoolIsFull {
+            try await PasswordHasher(rounds: 4).hash("a password")
         }
-        try await Task.sleep(for: .milliseconds(200))
-        _ = try await PasswordHasher(rounds: 4).hash("a password")
-        #expect(finished.count.load(ordering: .relaxed) == 0, "the hash waited for blocking file work")
-        for blocker in blockers { try await blocker.value }
+        #expect(PasswordHasher.cost(of: hash) == 4)
+        #expect(!waited, "the hash waited for blocking file work")
     }
 
     @Test func theDecoyHashUsesTheConfiguredCost() async throws {

@@ -77,7 +77,7 @@ import Testing
             let socket = try await SocketClient.connect(port: port, headers: Self.headers(ann.bearer))
             #expect(await socket.next(type: "connection.welcome") != nil)
             #expect(try await client.post("/api/auth/logout", [:], headers: ann.bearer).status == 204)
-            let closed = try await socket.closedByServer(within: 10)
+            let closed = try await socket.closedByServer()
             #expect(closed?.code == 1008 && closed?.reason == "credentials-revoked", "\(String(describing: closed))")
         }
     }

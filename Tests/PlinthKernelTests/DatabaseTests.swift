@@ -16,6 +16,17 @@ import Testing
         try await db.sql.raw("SELECT COUNT(*) AS n FROM notes_items").first()!.decode(column: "n", as: Int.self)
     }
 
+    @Test func sqliteQueriesDoNotWaitBehindBlockingFileWork() async throws {
+        try await withDatabase(.sqlite) { db in
+            let (count, waited) = try await whileTheSharedBlockingPoolIsFull {
+                try await db.sql.raw("INSERT INTO notes_items (id, body) VALUES ('q', 'x')").run()
+                return try await self.count(db)
+            }
+            #expect(count == 1)
+            #expect(!waited, "the queries waited for blocking file work")
+        }
+    }
+
     @Test(arguments: TestBackend.all)
     func transactionCommitsOrRollsBack(backend: TestBackend) async throws {
         try await withDatabase(backend) { db in

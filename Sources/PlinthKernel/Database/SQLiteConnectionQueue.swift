@@ -1,4 +1,6 @@
 import Logging
+import NIOCore
+import NIOPosix
 import SQLiteKit
 import Synchronization
 
@@ -18,8 +20,19 @@ final class SQLiteConnectionQueue: Sendable {
         self.connection = connection
     }
 
+    /// The threads SQLite statements run on: their own, not NIO's shared blocking pool, where
+    /// file I/O (storage listings, uploads) runs — four slow listings there once held every
+    /// query of the instance. Each database has one connection, used by one task at a time, so
+    /// one thread per core is enough for every database of the process. Started once and kept
+    /// for the life of the process, as NIO's singleton pool is.
+    static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount))
+        pool.start()
+        return pool
+    }()
+
     static func open(path: String, logger: Logger) async throws -> SQLiteConnectionQueue {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: pool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()).get()
         let sql = connection.sql()
         // WAL lets readers in other processes (plinth migrate status) work while serve writes;
         // busy_timeout replaces the spinning busy handler with a sleeping one for those processes.
