@@ -25,6 +25,20 @@ import Testing
         #expect(state["_edgeContextTimestamp"].stringValue?.hasSuffix("Z") == true)
     }
 
+    @Test func stringsAreEqualOnlyWithTheSameCodeUnits() async throws {
+        // "é" precomposed (U+00E9) and decomposed (e, U+0301): canonically equivalent, so equal
+        // to Swift's `==`, but two different strings to JavaScript.
+        let result = try await Self.run("""
+            {"id": "w", "name": "w", "version": "1.0.0", "initialState": {"name": "\\u00e9"},
+             "workflow": [{"logic": {"operation": "equal", "values": ["$.name", "e\\u0301"]}},
+                          {"$.name": "e\\u0301"}]}
+            """)
+        let state = try #require(result.finalState)
+        #expect(state["logicResult"] == false)
+        // The write of the decomposed form is kept, not skipped as a value already there.
+        #expect(state["name"].stringValue.map { Array($0.unicodeScalars) } == ["e", "\u{301}"])
+    }
+
     @Test func aWholeStringReferenceKeepsItsTypeAndTemplatesMakeText() async throws {
         let result = try await Self.run("""
             {"id": "w", "name": "w", "version": "1.0.0", "initialState": {"user": {"name": "Ann", "tags": ["a"]}, "n": 4},

@@ -13,7 +13,7 @@ public enum ScriptOperators {
     /// false when either is `NaN`.
     public static func less(_ a: ScriptValue, _ b: ScriptValue) -> Bool {
         let pa = primitive(a), pb = primitive(b)
-        if case .string(let x) = pa, case .string(let y) = pb { return x.utf16.lexicographicallyPrecedes(y.utf16) }
+        if case .string(let x) = pa, case .string(let y) = pb { return UnitText.less(x, y) }
         let x = pa.jsNumber, y = pb.jsNumber
         return x < y
     }
@@ -21,7 +21,7 @@ public enum ScriptOperators {
     public static func greater(_ a: ScriptValue, _ b: ScriptValue) -> Bool { less(b, a) }
     public static func lessOrEqual(_ a: ScriptValue, _ b: ScriptValue) -> Bool {
         let pa = primitive(a), pb = primitive(b)
-        if case .string(let x) = pa, case .string(let y) = pb { return !y.utf16.lexicographicallyPrecedes(x.utf16) }
+        if case .string(let x) = pa, case .string(let y) = pb { return !UnitText.less(y, x) }
         return pa.jsNumber <= pb.jsNumber
     }
     public static func greaterOrEqual(_ a: ScriptValue, _ b: ScriptValue) -> Bool { lessOrEqual(b, a) }

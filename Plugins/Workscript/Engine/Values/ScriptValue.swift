@@ -88,7 +88,7 @@ public enum ScriptValue: Sendable, Hashable {
         case (.undefined, .undefined), (.null, .null): true
         case (.bool(let a), .bool(let b)): a == b
         case (.number(let a), .number(let b)): a == b
-        case (.string(let a), .string(let b)): a == b
+        case (.string(let a), .string(let b)): UnitText.equal(a, b)
         default: false
         }
     }
@@ -99,7 +99,7 @@ public enum ScriptValue: Sendable, Hashable {
         case (.undefined, .undefined), (.null, .null), (.undefined, .null), (.null, .undefined): return true
         case (.undefined, _), (.null, _), (_, .undefined), (_, .null): return false
         case (.array, .array), (.object, .object), (.array, .object), (.object, .array): return false
-        case (.string(let a), .string(let b)): return a == b
+        case (.string(let a), .string(let b)): return UnitText.equal(a, b)
         case (.bool(let a), .bool(let b)): return a == b
         case (.number(let a), .number(let b)): return a == b
         case (.object, _), (.array, _): return ScriptValue.string(jsString).looselyEquals(other)
@@ -137,7 +137,7 @@ public enum ScriptValue: Sendable, Hashable {
         case (.undefined, .undefined), (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
         case (.number(let a), .number(let b)): return a.bitPattern == b.bitPattern
-        case (.string(let a), .string(let b)): return a == b
+        case (.string(let a), .string(let b)): return UnitText.equal(a, b)
         case (.array(let a), .array(let b)): return !a.isEmpty && ScriptObject.sameBuffer(a, b)
         case (.object(let a), .object(let b)): return !a.isEmpty && a.isIdentical(to: b)
         default: return false

@@ -78,9 +78,9 @@ public struct AggregateNode: WorkflowNode {
         var result = ScriptObject()
         for spec in specs {
             if spec.isNullish { throw .destructuring("inputFieldName") }
-            let input = ItemAccess.property(spec, "inputFieldName"), output = ItemAccess.property(spec, "outputFieldName")
+            let input = ScriptAccess.get(spec, "inputFieldName"), output = ScriptAccess.get(spec, "outputFieldName")
             guard input.isTruthy else { throw .error("inputFieldName is required for each field configuration") }
-            let mergeLists = ItemAccess.property(spec, "mergeLists").isTruthy
+            let mergeLists = ScriptAccess.get(spec, "mergeLists").isTruthy
             var values: [ScriptValue] = []
             for item in items {
                 let value = try ItemAccess.nested(item, path: input)

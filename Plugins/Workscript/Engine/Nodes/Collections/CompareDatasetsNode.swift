@@ -78,12 +78,12 @@ public struct CompareDatasetsNode: WorkflowNode {
         do {
             for pair in matchFields {
                 let field1 = try ItemAccess.member(pair, "field1", expression: "mf.field1")
-                guard field1.isTruthy, ItemAccess.property(pair, "field2").isTruthy else {
+                guard field1.isTruthy, ScriptAccess.get(pair, "field2").isTruthy else {
                     return [NodeEdge("error", ["error": "Each matchField must have field1 and field2 properties", "nodeId": nodeId, "invalidMatchField": pair])]
                 }
             }
-            var join = DatasetJoin(first: first, second: second, fields1: matchFields.map { ItemAccess.property($0, "field1") },
-                                   fields2: matchFields.map { ItemAccess.property($0, "field2") })
+            var join = DatasetJoin(first: first, second: second, fields1: matchFields.map { ScriptAccess.get($0, "field1") },
+                                   fields2: matchFields.map { ScriptAccess.get($0, "field2") })
             switch mode.stringValue {
             case "keep_matches": result = try join.keepMatches(config["input1Fields"], config["input2Fields"])
             case "enrich":

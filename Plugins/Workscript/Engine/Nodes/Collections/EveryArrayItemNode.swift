@@ -35,7 +35,7 @@ public struct EveryArrayItemNode: WorkflowNode {
         let recordKey = config["stateKey"].isTruthy ? config["stateKey"].jsString : "__everyArrayItem_\(context.nodeId)"
         let nodeId = ScriptValue.string(context.nodeId)
         var record = context.state[recordKey]
-        let started = record.isTruthy && ItemAccess.property(record, "initialized").isTruthy
+        let started = record.isTruthy && ScriptAccess.get(record, "initialized").isTruthy
 
         if !started {
             if items.isNullish {
@@ -58,7 +58,7 @@ public struct EveryArrayItemNode: WorkflowNode {
             context.state[recordKey] = record
         }
 
-        let index = ItemAccess.property(record, "currentIndex"), total = ItemAccess.property(record, "totalItems")
+        let index = ScriptAccess.get(record, "currentIndex"), total = ScriptAccess.get(record, "totalItems")
         if ScriptOperators.greaterOrEqual(index, total) {
             // Upstream deletes the record here; the state merge keeps it, which this mirrors.
             context.state.removeValue(forKey: recordKey)
@@ -71,7 +71,7 @@ public struct EveryArrayItemNode: WorkflowNode {
         }
         let item: ScriptValue
         do {
-            item = try ItemAccess.member(ItemAccess.property(record, "items"), index.jsString, expression: "itemsArray[currentIndex]")
+            item = try ItemAccess.member(ScriptAccess.get(record, "items"), index.jsString, expression: "itemsArray[currentIndex]")
         } catch {
             return [NodeEdge("error", ["error": .string(error.message), "nodeId": nodeId, "details": .string(error.stack)])]
         }

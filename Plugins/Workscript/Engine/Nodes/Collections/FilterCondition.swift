@@ -5,11 +5,11 @@
 enum FilterCondition {
     static func evaluate(_ item: ScriptValue, _ condition: ScriptValue) throws(CaughtScriptError) -> Bool {
         if condition.isNullish { throw .destructuring("field") }
-        let field = ItemAccess.property(condition, "field"), dataType = ItemAccess.property(condition, "dataType")
+        let field = ScriptAccess.get(condition, "field"), dataType = ScriptAccess.get(condition, "dataType")
         // Upstream switches with `===` on string cases, so a non-string operation matches none.
-        let rawOperation = ItemAccess.property(condition, "operation")
+        let rawOperation = ScriptAccess.get(condition, "operation")
         let operation = rawOperation.stringValue ?? "\u{0}" + rawOperation.jsString
-        let value = ItemAccess.property(condition, "value"), value2 = ItemAccess.property(condition, "value2")
+        let value = ScriptAccess.get(condition, "value"), value2 = ScriptAccess.get(condition, "value2")
         let fieldValue: ScriptValue = field.isTruthy ? try ItemAccess.nested(item, path: field) : .undefined
         switch dataType.stringValue {
         case "string": return try text(fieldValue, operation, value)
@@ -37,7 +37,7 @@ enum FilterCondition {
         case "notContains": return !UnitText.contains(text, other)
         case "startsWith": return UnitText.hasPrefix(text, other)
         case "endsWith": return UnitText.hasSuffix(text, other)
-        case "regex": return FilterRegex.test(other, text) ?? false
+        case "regex": return (try? JSRegex(other))?.test(text) ?? false
         case "isEmpty": return text.isEmpty || fieldValue.isNullish
         case "isNotEmpty": return !text.isEmpty && !fieldValue.isNullish
         default: throw .error("Unsupported string operation: \(shown(operation))")

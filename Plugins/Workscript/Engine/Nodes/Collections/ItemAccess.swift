@@ -2,26 +2,6 @@
 /// values that come from the state or the config, including the `TypeError`s JavaScriptCore
 /// raises when a value has the wrong type (the nodes catch them and report the message).
 enum ItemAccess {
-    /// `value[key]`: an object's member, an array's element or `length`, a string's UTF-16
-    /// unit or `length`; `undefined` for everything else.
-    static func property(_ value: ScriptValue, _ key: String) -> ScriptValue {
-        switch value {
-        case .object(let object): return object[key]
-        case .array(let items):
-            if key == "length" { return .number(Double(items.count)) }
-            if let index = ScriptObject.arrayIndex(key), Int(index) < items.count { return items[Int(index)] }
-            return .undefined
-        case .string(let text):
-            if key == "length" { return .number(Double(text.jsLength)) }
-            let units = Array(text.utf16)
-            if let index = ScriptObject.arrayIndex(key), Int(index) < units.count {
-                return .string(String(decoding: [units[Int(index)]], as: UTF16.self))
-            }
-            return .undefined
-        default: return .undefined
-        }
-    }
-
     /// The dotted-path walk most upstream nodes share: each step only goes into objects and
     /// arrays (`typeof current === 'object'`), so a string or number on the way gives
     /// `undefined`. `dropEmpty` skips empty segments, as `splitOut` does.
@@ -29,7 +9,7 @@ enum ItemAccess {
         var current = root
         for segment in path.split(separator: ".", omittingEmptySubsequences: dropEmpty) {
             switch current {
-            case .object, .array: current = property(current, String(segment))
+            case .object, .array: current = ScriptAccess.get(current, String(segment))
             default: return .undefined
             }
         }
@@ -116,27 +96,8 @@ enum ItemAccess {
     /// `TypeError`, naming the expression as upstream's source writes it).
     static func member(_ value: ScriptValue, _ key: String, expression: String) throws(CaughtScriptError) -> ScriptValue {
         if value.isNullish { throw .typeError("\(value.jsString) is not an object (evaluating '\(expression)')") }
-        return property(value, key)
+        return ScriptAccess.get(value, key)
     }
-}
-
-/// String comparisons by UTF-16 code units, as JavaScript makes them (Swift's `==` and
-/// `contains` treat canonically equivalent texts as equal, JavaScript does not).
-enum UnitText {
-    static func equal(_ a: String, _ b: String) -> Bool { a.utf16.elementsEqual(b.utf16) }
-    static func hasPrefix(_ text: String, _ prefix: String) -> Bool { text.utf16.starts(with: prefix.utf16) }
-    static func hasSuffix(_ text: String, _ suffix: String) -> Bool { text.utf16.reversed().starts(with: suffix.utf16.reversed()) }
-    static func contains(_ text: String, _ part: String) -> Bool {
-        let whole = Array(text.utf16), needle = Array(part.utf16)
-        if needle.isEmpty { return true }
-        guard needle.count <= whole.count else { return false }
-        for start in 0...(whole.count - needle.count) where whole[start] == needle[0] {
-            if whole[start..<(start + needle.count)].elementsEqual(needle) { return true }
-        }
-        return false
-    }
-    /// `a < b` on strings.
-    static func less(_ a: String, _ b: String) -> Bool { a.utf16.lexicographicallyPrecedes(b.utf16) }
 }
 
 /// An exception upstream's node code raises and then catches itself, turning it into an

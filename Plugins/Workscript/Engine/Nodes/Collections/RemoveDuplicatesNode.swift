@@ -73,7 +73,7 @@ public struct RemoveDuplicatesNode: WorkflowNode {
         do {
             if remembers {
                 if !context.state["_deduplicationHistory"].isTruthy { context.state["_deduplicationHistory"] = .object([:]) }
-                let stored = ItemAccess.property(context.state["_deduplicationHistory"], historyKey)
+                let stored = ScriptAccess.get(context.state["_deduplicationHistory"], historyKey)
                 history = stored.isTruthy ? try ItemAccess.iterate(stored) : []
             }
             var seen = Set<String>()
@@ -119,7 +119,7 @@ public struct RemoveDuplicatesNode: WorkflowNode {
 
     /// `!list || list.length === 0`.
     static func isEmptyList(_ list: ScriptValue) -> Bool {
-        !list.isTruthy || ItemAccess.property(list, "length").strictlyEquals(0)
+        !list.isTruthy || ScriptAccess.get(list, "length").strictlyEquals(0)
     }
 
     /// The JSON of the compared fields with their keys sorted; a primitive's own JSON.
@@ -142,7 +142,7 @@ public struct RemoveDuplicatesNode: WorkflowNode {
         }
         var compared = ScriptObject()
         for field in fields {
-            let value = comparison.plainKeys ? ItemAccess.property(item, field.jsString) : try ItemAccess.nested(item, path: field)
+            let value = comparison.plainKeys ? ScriptAccess.get(item, field.jsString) : try ItemAccess.nested(item, path: field)
             compared[field.jsString] = value
         }
         var sorted = ScriptObject(minimumCapacity: compared.count)
@@ -163,7 +163,7 @@ public struct RemoveDuplicatesNode: WorkflowNode {
             let own = ItemAccess.spread(item)
             for field in try ItemAccess.iterate(comparison.fieldsToCompare) {
                 let key = field.jsString
-                if own.contains(key) || (item.arrayValue != nil && key == "length") { filtered[key] = ItemAccess.property(item, key) }
+                if own.contains(key) || (item.arrayValue != nil && key == "length") { filtered[key] = ScriptAccess.get(item, key) }
             }
         default: return item
         }

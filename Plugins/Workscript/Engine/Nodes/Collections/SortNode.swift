@@ -57,7 +57,7 @@ public struct SortNode: WorkflowNode {
                     let failure = CaughtScriptError.typeError("\(field.jsString) is not an object (evaluating 'field.fieldName')")
                     return [NodeEdge("error", ["error": .string(failure.message), "nodeId": nodeId, "details": .string(failure.stack)])]
                 }
-                let name = ItemAccess.property(field, "fieldName"), order = ItemAccess.property(field, "order")
+                let name = ScriptAccess.get(field, "fieldName"), order = ScriptAccess.get(field, "order")
                 guard case .string(let path) = name, !path.isEmpty else {
                     return [NodeEdge("error", ["error": "Each sort field must have a valid fieldName", "nodeId": nodeId, "invalidField": field])]
                 }
@@ -87,7 +87,7 @@ public struct SortNode: WorkflowNode {
 
     static func value(_ item: ScriptValue, _ path: String, _ plainKeys: Bool) -> ScriptValue {
         if item.isNullish { return .undefined }
-        return plainKeys ? ItemAccess.property(item, path) : ItemAccess.nested(item, path)
+        return plainKeys ? ScriptAccess.get(item, path) : ItemAccess.nested(item, path)
     }
 
     /// Upstream's comparator: negative when `a` goes first.

@@ -45,12 +45,12 @@ public struct WhileNode: WorkflowNode {
         }
 
         var record = context.state[recordKey]
-        if !(record.isTruthy && ItemAccess.property(record, "initialized").isTruthy) {
+        if !(record.isTruthy && ScriptAccess.get(record, "initialized").isTruthy) {
             record = ["currentIteration": 0, "maxIterations": .number(limit), "initialized": true]
             context.state[recordKey] = record
         }
-        let iteration = ItemAccess.property(record, "currentIteration")
-        let recordLimit = ItemAccess.property(record, "maxIterations")
+        let iteration = ScriptAccess.get(record, "currentIteration")
+        let recordLimit = ScriptAccess.get(record, "maxIterations")
         if ScriptOperators.greaterOrEqual(iteration, recordLimit) {
             // Upstream deletes the record here and below; the state merge keeps the stored one.
             context.state.removeValue(forKey: recordKey)

@@ -131,7 +131,7 @@ enum DataValidations {
                 continue
             }
             let pattern = ScriptAccess.get(validation, "pattern")
-            guard let regex = JavaScriptPattern(pattern.isUndefined ? "" : pattern.jsString) else {
+            guard let regex = try? JSRegex(pattern.isUndefined ? "" : pattern.jsString) else {
                 errors.append(entry(field, .string("Invalid regex pattern: \(pattern.jsString)"), value))
                 continue
             }

@@ -20,12 +20,12 @@ enum ExpressionOperations {
     }
 
     static func strictlyEqual(_ a: ScriptValue, _ b: ScriptValue) -> Bool {
-        if case .string(let x) = a, case .string(let y) = b { return x.utf16.elementsEqual(y.utf16) }
+        if case .string(let x) = a, case .string(let y) = b { return UnitText.equal(x, y) }
         return a.strictlyEquals(b)
     }
 
     static func looselyEqual(_ a: ScriptValue, _ b: ScriptValue) -> Bool {
-        if case .string(let x) = a, case .string(let y) = b { return x.utf16.elementsEqual(y.utf16) }
+        if case .string(let x) = a, case .string(let y) = b { return UnitText.equal(x, y) }
         return a.looselyEquals(b)
     }
 

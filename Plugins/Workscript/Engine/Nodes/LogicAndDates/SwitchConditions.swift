@@ -105,7 +105,7 @@ enum SwitchConditions {
         case "notContains": return !ExpressionOperations.find(y, in: x, from: 0)
         case "startsWith": return x.starts(with: y)
         case "endsWith": return x.reversed().starts(with: y.reversed())
-        case "regex": return JavaScriptPattern(b)?.test(a) ?? false
+        case "regex": return (try? JSRegex(b))?.test(a) ?? false
         case "isEmpty": return x.isEmpty
         case "isNotEmpty": return !x.isEmpty
         default: return false

@@ -58,10 +58,10 @@ public struct EditFieldsNode: WorkflowNode {
         for field in try JSTypeError.iterate(fields) {
             do throws(NodeFailure) {
                 if field.isNullish { throw NodeFailure("Cannot destructure property 'name' from null or undefined value") }
-                let name = FieldPaths.member(field, "name")
-                let type = FieldPaths.member(field, "type").isUndefined ? "string" : FieldPaths.member(field, "type")
+                let name = ScriptAccess.get(field, "name")
+                let type = ScriptAccess.get(field, "type").isUndefined ? "string" : ScriptAccess.get(field, "type")
                 guard name.isTruthy else { throw NodeFailure("Field name is required in fieldsToSet") }
-                var value = FieldPaths.member(field, "value")
+                var value = ScriptAccess.get(field, "value")
                 if type == "expression" || (value.stringValue?.contains("{{") ?? false) {
                     value = .string(fill(value.jsString, from: inputs))
                 }

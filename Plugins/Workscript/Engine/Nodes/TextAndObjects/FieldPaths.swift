@@ -15,18 +15,9 @@ enum FieldPaths {
         var current = root
         for segment in segments {
             guard isContainer(current) else { return .undefined }
-            current = member(current, segment)
+            current = ScriptAccess.get(current, segment)
         }
         return current
-    }
-
-    /// `container[key]` for an object or array (an array's index or `length`).
-    static func member(_ container: ScriptValue, _ key: String) -> ScriptValue {
-        switch container {
-        case .object(let object): object[key]
-        case .array: ScriptPath.member(container, key)
-        default: .undefined
-        }
     }
 
     static func isContainer(_ value: ScriptValue) -> Bool {
@@ -46,7 +37,7 @@ enum FieldPaths {
     static func set(_ container: inout ScriptValue, _ segments: ArraySlice<String>, _ value: ScriptValue) {
         guard let key = segments.first else { return }
         if segments.count == 1 { assign(&container, key, value); return }
-        var child = member(container, key)
+        var child = ScriptAccess.get(container, key)
         if !isContainer(child) { child = .object([:]) }
         set(&child, segments.dropFirst(), value)
         assign(&container, key, child)

@@ -78,13 +78,13 @@ public struct JSONExtractNode: WorkflowNode {
         for segment in segments {
             guard FieldPaths.isContainer(current) else { return .undefined }
             switch segment {
-            case .key(let key): current = FieldPaths.member(current, key)
+            case .key(let key): current = ScriptAccess.get(current, key)
             case .bracket(let raw):
                 let key = unquote(raw)
                 if case .array(let items) = current, let index = JSONExtractNode.parseInt(key) {
                     current = index >= 0 && index < Double(items.count) ? items[Int(index)] : .undefined
                 } else {
-                    current = FieldPaths.member(current, key)
+                    current = ScriptAccess.get(current, key)
                 }
             }
         }

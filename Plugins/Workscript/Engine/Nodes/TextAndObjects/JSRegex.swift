@@ -68,6 +68,12 @@ struct JSRegex: Sendable {
         return nil
     }
 
+    /// `regex.test(text)` for a regex without `g` or `y` (whose `lastIndex` would carry over
+    /// between calls); a search past the step budget counts as no match.
+    func test(_ text: String) -> Bool {
+        (try? firstMatch(in: Array(text.utf16))) != nil
+    }
+
     /// Every match, advancing past empty ones, as `replace`/`match` with `g` collect them.
     func allMatches(in text: [UInt16]) throws(JSRegexBudgetError) -> [Match] {
         var matches: [Match] = []

@@ -91,7 +91,7 @@ public struct ObjectUtilitiesNode: WorkflowNode {
         var current = object
         for segment in try FieldPaths.segments(path) {
             guard FieldPaths.isContainer(current), FieldPaths.has(current, segment) else { return false }
-            current = FieldPaths.member(current, segment)
+            current = ScriptAccess.get(current, segment)
         }
         return true
     }
@@ -126,7 +126,7 @@ public struct ObjectUtilitiesNode: WorkflowNode {
             }
         }
         guard FieldPaths.has(value, key) else { return value }
-        let child = FieldPaths.member(value, key)
+        let child = ScriptAccess.get(value, key)
         guard FieldPaths.isContainer(child) else { return value }
         var copy = value
         FieldPaths.assign(&copy, key, delete(child, segments.dropFirst()))

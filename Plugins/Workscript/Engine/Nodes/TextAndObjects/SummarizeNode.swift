@@ -44,12 +44,12 @@ public struct SummarizeNode: WorkflowNode {
             }
             for field in fields {
                 if field.isNullish { throw NodeFailure("\(field.jsString) is not an object (evaluating 'field.fieldToAggregate')") }
-                guard FieldPaths.member(field, "fieldToAggregate").isTruthy, FieldPaths.member(field, "aggregation").isTruthy,
-                      FieldPaths.member(field, "outputFieldName").isTruthy else {
+                guard ScriptAccess.get(field, "fieldToAggregate").isTruthy, ScriptAccess.get(field, "aggregation").isTruthy,
+                      ScriptAccess.get(field, "outputFieldName").isTruthy else {
                     return [NodeEdge("error", ["error": "Invalid field configuration: fieldToAggregate, aggregation, and outputFieldName are required",
                                                "field": field, "nodeId": nodeId])]
                 }
-                let aggregation = FieldPaths.member(field, "aggregation")
+                let aggregation = ScriptAccess.get(field, "aggregation")
                 guard SummarizeNode.aggregations.contains(where: { $0.strictlyEquals(aggregation) }) else {
                     return [NodeEdge("error", ["error": .string("Invalid aggregation type: \(aggregation.jsString)"), "valid": .array(SummarizeNode.aggregations), "nodeId": nodeId])]
                 }
@@ -72,7 +72,7 @@ public struct SummarizeNode: WorkflowNode {
             context.state["summarizeGroups"] = groupValues
             context.state["summarizeMetadata"] = [
                 "itemCount": ScriptValue(items.count), "groupCount": ScriptValue(groups.count), "timestamp": timestamp,
-                "fieldsAggregated": .array(fields.map { FieldPaths.member($0, "fieldToAggregate") }), "groupedBy": splitBy,
+                "fieldsAggregated": .array(fields.map { ScriptAccess.get($0, "fieldToAggregate") }), "groupedBy": splitBy,
             ]
             return [NodeEdge("success", ["result": data, "groups": groupValues, "itemCount": ScriptValue(items.count), "groupCount": ScriptValue(groups.count)])]
         } catch {
@@ -128,15 +128,15 @@ public struct SummarizeNode: WorkflowNode {
     private func aggregate(_ items: [ScriptValue], _ fields: [ScriptValue], plainKeys: Bool) throws(NodeFailure) -> ScriptObject {
         var row = ScriptObject()
         for field in fields {
-            let path = FieldPaths.member(field, "fieldToAggregate")
-            let separator = FieldPaths.member(field, "separator").isUndefined ? ", " : FieldPaths.member(field, "separator").jsString
-            let includeEmpty = FieldPaths.member(field, "includeEmptyValues").isTruthy
+            let path = ScriptAccess.get(field, "fieldToAggregate")
+            let separator = ScriptAccess.get(field, "separator").isUndefined ? ", " : ScriptAccess.get(field, "separator").jsString
+            let includeEmpty = ScriptAccess.get(field, "includeEmptyValues").isTruthy
             var values: [ScriptValue] = []
             for item in items {
                 let value = try fieldValue(item, path, plainKeys: plainKeys)
                 if !value.isNullish { values.append(value) } else if includeEmpty { values.append(.null) }
             }
-            row[FieldPaths.member(field, "outputFieldName").jsString] = combine(values, FieldPaths.member(field, "aggregation").jsString, separator: separator)
+            row[ScriptAccess.get(field, "outputFieldName").jsString] = combine(values, ScriptAccess.get(field, "aggregation").jsString, separator: separator)
         }
         row["_itemCount"] = ScriptValue(items.count)
         return row

@@ -116,7 +116,7 @@ public struct TransformObjectNode: WorkflowNode {
         guard case .object(let object) = value else { return value }
         var result = ScriptObject()
         for (key, member) in object {
-            let mapped = FieldPaths.member(map, key)
+            let mapped = ScriptAccess.get(map, key)
             let name = mapped.isTruthy ? mapped.jsString : key
             if recursive, case .object = member { result[name] = rename(member, map, recursive: true) } else { result[name] = member }
         }
