@@ -34,7 +34,7 @@ struct ExecutionState {
         var hint = 0
         let stored = value.jsonRoundTripped
         if stored.isUndefined { data.removeValue(forKey: "_edgeContext") } else { data.set("_edgeContext", stored, hint: &hint) }
-        data.set("_edgeContextTimestamp", .string(ISOTime.format(Date())), hint: &hint)
+        data.set("_edgeContextTimestamp", .string(ISOTime.now()), hint: &hint)
     }
 
     /// The edge context, cleared from the state when there was one.

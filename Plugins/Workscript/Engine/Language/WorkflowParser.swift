@@ -58,8 +58,7 @@ public struct WorkflowParser: Sendable {
     private struct Run {
         let parser: WorkflowParser
         var issues: [WorkflowIssue] = []
-        var topLevelKeys: Set<String> = []
-        /// Top-level keys in order, for resolving jumps to the first step with a key.
+        /// Each top-level key's first step: the jump target, and the set of step keys.
         var firstIndexOfKey: [String: Int] = [:]
 
         init(parser: WorkflowParser) { self.parser = parser }
@@ -97,10 +96,7 @@ public struct WorkflowParser: Sendable {
                 case .object(let object) where object.count == 1: object.keys[0]
                 default: nil
                 }
-                if let key {
-                    topLevelKeys.insert(key)
-                    if firstIndexOfKey[key] == nil { firstIndexOfKey[key] = index }
-                }
+                if let key, firstIndexOfKey[key] == nil { firstIndexOfKey[key] = index }
             }
             var steps: [WorkflowStep] = []
             for (index, raw) in rawSteps.enumerated() {
@@ -212,16 +208,25 @@ public struct WorkflowParser: Sendable {
         }
 
         mutating func configAndEdges(_ raw: ScriptObject, pointer: String) -> (ScriptObject, [(name: String, route: EdgeRoute)]) {
-            var config = ScriptObject()
+            let kinds = raw.keys.map(WorkflowSyntax.configKey)
+            // Most steps have parameters only: their config is the object as written, not a copy.
+            if !kinds.contains(where: { $0 != .parameter }) {
+                for (key, value) in raw where !isCleanParameter(value, depth: 1) {
+                    parameterValue(value, pointer: pointer + "/" + WorkflowSyntax.pointerToken(key), depth: 1)
+                }
+                return (raw, [])
+            }
+            var config = ScriptObject(minimumCapacity: raw.count)
             var edges: [(name: String, route: EdgeRoute)] = []
-            for (key, value) in raw {
+            for ((key, value), kind) in zip(raw, kinds) {
                 // Pointers are built only where a step keeps one or a problem names one.
-                if WorkflowSyntax.isEdgeKey(key) {
+                switch kind {
+                case .edge:
                     if let route = edgeRoute(value, pointer: pointer + "/" + WorkflowSyntax.pointerToken(key)) { edges.append((String(key.dropLast()), route)) }
-                } else if WorkflowSyntax.isParameterKey(key) {
+                case .parameter:
                     if !isCleanParameter(value, depth: 1) { parameterValue(value, pointer: pointer + "/" + WorkflowSyntax.pointerToken(key), depth: 1) }
                     config[key] = value
-                } else {
+                case .invalid:
                     issue(pointer + "/" + WorkflowSyntax.pointerToken(key), "'\(key)' is neither a parameter name (letters, digits, '_', '-') nor an edge ('name?')")
                 }
             }
@@ -306,7 +311,7 @@ public struct WorkflowParser: Sendable {
                 issue(pointer, "'\(target)' is not a node id or a state path")
                 return false
             }
-            guard topLevelKeys.contains(target) || parser.registry.contains(target) else {
+            guard firstIndexOfKey[target] != nil || parser.registry.contains(target) else {
                 issue(pointer, "edge target '\(target)' is neither a step of this workflow nor a node type")
                 return false
             }

@@ -7,7 +7,34 @@ public enum WorkflowSyntax {
 
     /// A step key or string target naming a node: `math` or `range...`.
     public static func isNodeKey(_ text: String) -> Bool {
-        isNodeIdentifier(text.hasSuffix("...") ? text.dropLast(3) : Substring(text))
+        nodeKeyLength(text.utf8, ending: text.utf8.count) != nil
+    }
+
+    /// What a key of a step's config names.
+    public enum ConfigKey: Sendable { case parameter, edge, invalid }
+
+    /// ``isEdgeKey(_:)``, ``isParameterKey(_:)`` or neither, in one walk of the bytes.
+    public static func configKey(_ text: String) -> ConfigKey {
+        let bytes = text.utf8
+        let edge = bytes.last == UInt8(ascii: "?")
+        guard nodeKeyLength(bytes, ending: bytes.count - (edge ? 1 : 0)) != nil else { return .invalid }
+        return edge ? .edge : .parameter
+    }
+
+    /// The identifier's length when the first `end` bytes are a node key (an identifier,
+    /// optionally followed by `...`).
+    private static func nodeKeyLength(_ bytes: String.UTF8View, ending end: Int) -> Int? {
+        var length = 0, dots = 0
+        for byte in bytes.prefix(end) {
+            if byte == UInt8(ascii: ".") {
+                dots += 1
+            } else if dots == 0, isIdentifierByte(byte) {
+                length += 1
+            } else {
+                return nil
+            }
+        }
+        return length > 0 && (dots == 0 || dots == 3) ? length : nil
     }
 
     /// `$.a.b`: a state setter key (identifiers separated by dots, none numeric).
@@ -36,10 +63,10 @@ public enum WorkflowSyntax {
     public static func isStepString(_ text: String) -> Bool { isNodeKey(text) || isStateSetterKey(text) }
 
     /// A config key naming a parameter: `[a-zA-Z0-9_-]+(...)?`.
-    public static func isParameterKey(_ text: String) -> Bool { isNodeKey(text) }
+    public static func isParameterKey(_ text: String) -> Bool { configKey(text) == .parameter }
 
     /// A config key naming an edge route: a parameter key followed by `?`.
-    public static func isEdgeKey(_ text: String) -> Bool { text.hasSuffix("?") && isNodeKey(String(text.dropLast())) }
+    public static func isEdgeKey(_ text: String) -> Bool { configKey(text) == .edge }
 
     /// `\d+.\d+.\d+`, exactly.
     public static func isVersion(_ text: String) -> Bool {

@@ -1,9 +1,19 @@
+import Foundation
+
 /// String comparisons by UTF-16 code units, as JavaScript makes them (Swift's `==` and
 /// `contains` treat canonically equivalent texts as equal, JavaScript does not).
 enum UnitText {
     /// Equal code units. A Swift string holds whole scalars, so equal UTF-8 is equal UTF-16,
     /// and the byte count is known without a walk.
-    static func equal(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8) }
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let count = a.utf8.count
+        guard count == b.utf8.count else { return false }
+        if count == 0 { return true }
+        let same = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in memcmp(x.baseAddress!, y.baseAddress!, count) == 0 }
+        }
+        return (same ?? nil) ?? a.utf8.elementsEqual(b.utf8)
+    }
     static func hasPrefix(_ text: String, _ prefix: String) -> Bool { text.utf16.starts(with: prefix.utf16) }
     static func hasSuffix(_ text: String, _ suffix: String) -> Bool { text.utf16.reversed().starts(with: suffix.utf16.reversed()) }
     static func contains(_ text: String, _ part: String) -> Bool {

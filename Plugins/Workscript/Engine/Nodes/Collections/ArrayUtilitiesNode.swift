@@ -112,7 +112,7 @@ public struct ArrayUtilitiesNode: WorkflowNode {
         summary["resultField"] = .string(resultField)
         summary["inputLength"] = inputLength
         summary["outputLength"] = outputLength
-        summary["timestamp"] = .string(ISOTime.format(Date()))
+        summary["timestamp"] = .string(ISOTime.now())
         context.state["arrayUtilResult"] = .object(summary)
         var output = ScriptObject()
         output[fieldName] = found

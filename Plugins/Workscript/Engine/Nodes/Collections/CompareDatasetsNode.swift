@@ -56,14 +56,14 @@ public struct CompareDatasetsNode: WorkflowNode {
             }
             let count = ScriptValue.number(Double(rows.count))
             context.state["compareResult"] = chosen
-            context.state["compareMetadata"] = ["mode": mode, "selectedBranch": branch, "count": count, "timestamp": .string(ISOTime.format(Date()))]
+            context.state["compareMetadata"] = ["mode": mode, "selectedBranch": branch, "count": count, "timestamp": .string(ISOTime.now())]
             return [NodeEdge("success", ["result": chosen, "count": count, "selectedBranch": branch])]
         }
         guard case .array(let first) = input1 else { return [NodeEdge("error", ["error": "input1 must be an array", "nodeId": nodeId])] }
         guard case .array(let second) = input2 else { return [NodeEdge("error", ["error": "input2 must be an array", "nodeId": nodeId])] }
 
         var metadata: ScriptObject = ["mode": mode, "input1Count": .number(Double(first.count)), "input2Count": .number(Double(second.count)),
-                                      "timestamp": .string(ISOTime.format(Date()))]
+                                      "timestamp": .string(ISOTime.now())]
         if mode == "append" {
             let result = first + second
             metadata["resultCount"] = .number(Double(result.count))

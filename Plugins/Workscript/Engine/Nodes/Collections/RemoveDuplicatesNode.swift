@@ -110,7 +110,7 @@ public struct RemoveDuplicatesNode: WorkflowNode {
         context.state["keptItems"] = keptValue
         context.state["discardedItems"] = discardedValue
         context.state["deduplicationSummary"] = ["totalItems": .number(Double(items.count)), "keptCount": keptCount, "discardedCount": discardedCount,
-                                                 "operation": operation, "compareMode": mode, "timestamp": .string(ISOTime.format(Date()))]
+                                                 "operation": operation, "compareMode": mode, "timestamp": .string(ISOTime.now())]
         let discardedEdge = NodeEdge("discarded", ["items": discardedValue, "discardedCount": discardedCount])
         if kept.isEmpty { return [discardedEdge] }
         let keptEdge = NodeEdge("kept", ["items": keptValue, "keptCount": keptCount, "discardedCount": discardedCount])

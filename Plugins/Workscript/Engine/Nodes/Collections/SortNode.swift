@@ -82,7 +82,7 @@ public struct SortNode: WorkflowNode {
         }
         context.state["sortedItems"] = .array(sorted)
         return [NodeEdge("success", ["items": .array(sorted), "count": .number(Double(sorted.count)), "sortType": type,
-                                     "timestamp": .string(ISOTime.format(Date()))])]
+                                     "timestamp": .string(ISOTime.now())])]
     }
 
     static func value(_ item: ScriptValue, _ path: String, _ plainKeys: Bool) -> ScriptValue {

@@ -31,7 +31,7 @@ public struct StateSetterNode: WorkflowNode {
             return [NodeEdge("error", ["error": "Invalid state path: path cannot be empty", "nodeId": .string(context.nodeId), "statePath": .string(path)])]
         }
         Self.set(&context.state, segments[...], value)
-        context.state["_lastStateSet"] = ["path": .string(path), "value": value, "timestamp": .string(ISOTime.format(.now)), "nodeId": .string(context.nodeId)]
+        context.state["_lastStateSet"] = ["path": .string(path), "value": value, "timestamp": .string(ISOTime.now()), "nodeId": .string(context.nodeId)]
         return [NodeEdge("success", ["statePath": .string(path), "value": value, "message": .string("Successfully set state at path: \(path)")])]
     }
 

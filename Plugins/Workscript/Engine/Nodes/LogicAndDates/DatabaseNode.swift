@@ -39,7 +39,7 @@ public struct DatabaseNode: WorkflowNode {
         }
         let at = rows.firstIndex { ExpressionOperations.sameValueZero($0["table"], table) && ExpressionOperations.sameValueZero($0["id"], id) }
         let notFound = NodeEdge("not_found", ["id": id, "table": table])
-        let now = ScriptValue.string(ISOTime.format(.now))
+        let now = ScriptValue.string(ISOTime.now())
         switch name {
         case "insert":
             var record = data.objectValue ?? [:]

@@ -51,7 +51,7 @@ public struct DateTimeNode: WorkflowNode {
         let result: ScriptValue
         do throws(ScriptFailure) {
             switch operation.stringValue ?? "" {
-            case "now": result = .string(ISOTime.format(.now))
+            case "now": result = .string(ISOTime.now())
             case "format": result = try dates.format()
             case "parse": result = try dates.parse()
             case "add": result = try dates.shift(by: config["amount"])

@@ -41,7 +41,7 @@ public struct ValidateDataNode: WorkflowNode {
         let outputErrors = config["outputErrors"].isUndefined || config["outputErrors"].isTruthy
         let nodeId = ScriptValue.string(context.nodeId)
         func failure(_ message: String) -> [NodeEdge] { [NodeEdge("error", ["error": .string(message), "nodeId": nodeId])] }
-        func timestamp() -> ScriptValue { .string(ISOTime.format(.now)) }
+        func timestamp() -> ScriptValue { .string(ISOTime.now()) }
 
         if type.strictlyEquals("json") {
             if data.isNullish { return failure("No data to validate for JSON validation") }

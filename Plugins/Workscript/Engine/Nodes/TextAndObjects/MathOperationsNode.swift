@@ -88,7 +88,7 @@ public struct MathOperationsNode: WorkflowNode {
         }
         context.state[outputField.jsString] = result
         context.state["mathOperationsResult"] = [
-            "operation": operation, "mode": mode, "result": result, "outputField": outputField, "timestamp": .string(ISOTime.format(Date())),
+            "operation": operation, "mode": mode, "result": result, "outputField": outputField, "timestamp": .string(ISOTime.now()),
         ]
         return [NodeEdge("success", ["result": result, "outputField": outputField, "operation": operation, "mode": mode])]
     }

@@ -58,7 +58,7 @@ public struct SummarizeNode: WorkflowNode {
             guard case .array(let items) = source else {
                 return [NodeEdge("error", ["error": "Input items must be an array", "received": .string(source.typeOf), "nodeId": nodeId])]
             }
-            let timestamp = ScriptValue.string(ISOTime.format(Date()))
+            let timestamp = ScriptValue.string(ISOTime.now())
             if items.isEmpty {
                 let empty: ScriptValue = format == "single_item" ? [:] : []
                 context.state["summarizeResult"] = empty
