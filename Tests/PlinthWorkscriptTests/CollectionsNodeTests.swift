@@ -119,6 +119,16 @@ import Testing
         #expect(state["deduplicationSummary"]["totalItems"] == 3)
     }
 
+    @Test func canonicallyEquivalentTextsAreDifferentValuesAndKeys() async throws {
+        // "é" precomposed and decomposed: one string to Swift's `==`, two to JavaScript.
+        let (composed, decomposed) = ("\u{E9}", "e\u{301}")
+        let (edges, _) = try await Self.execute(RemoveDuplicatesNode(), [:], state: ["items": [.string(composed), .string(decomposed)]])
+        #expect(edges[0].data["keptCount"] == 2)
+        let object = try ScriptJSON.parse(#"{"\u00e9": 1, "e\u0301": 2}"#)
+        #expect(object.objectValue?.count == 2)
+        #expect(object.objectValue?[decomposed] == 2)
+    }
+
     @Test func filterTakesPassedEvenWhenNothingPasses() async throws {
         let (edges, state) = try await Self.execute(FilterNode(), ["items": [["v": 1]], "conditions": [["field": "v", "dataType": "number", "operation": "gt", "value": 3]]])
         #expect(edges == [NodeEdge("passed", ["items": [], "passedCount": 0, "filteredCount": 1, "totalCount": 1])])

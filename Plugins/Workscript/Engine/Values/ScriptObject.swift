@@ -6,7 +6,8 @@
 public struct ScriptObject: Sendable, Sequence {
     public private(set) var keys: [String] = []
     public private(set) var values: [ScriptValue] = []
-    private var index: [String: Int]? = nil
+    /// By code units, as JavaScript tells keys apart (see ``UnitKey``).
+    private var index: [UnitKey: Int]? = nil
     private static let indexThreshold = 32
 
     public init() {}
@@ -19,8 +20,8 @@ public struct ScriptObject: Sendable, Sequence {
     public var isEmpty: Bool { keys.isEmpty }
 
     public func position(of key: String) -> Int? {
-        if let index { return index[key] }
-        return keys.firstIndex(of: key)
+        if let index { return index[UnitKey(key)] }
+        return keys.firstIndex { UnitText.equal($0, key) }
     }
 
     public func contains(_ key: String) -> Bool { position(of: key) != nil }
@@ -42,8 +43,8 @@ public struct ScriptObject: Sendable, Sequence {
         let old = values.remove(at: at)
         if index != nil {
             if keys.count <= ScriptObject.indexThreshold { index = nil } else {
-                index![key] = nil
-                for later in at..<keys.count { index![keys[later]] = later }
+                index![UnitKey(key)] = nil
+                for later in at..<keys.count { index![UnitKey(keys[later])] = later }
             }
         }
         return old
@@ -82,7 +83,7 @@ public struct ScriptObject: Sendable, Sequence {
     /// Sets `key`, looking first where the previous key of an ordered walk was found: merging
     /// a copy of this object back (what the engine does after every node) is then linear.
     public mutating func set(_ key: String, _ value: ScriptValue, hint: inout Int) {
-        if hint < keys.count, keys[hint] == key {
+        if hint < keys.count, UnitText.equal(keys[hint], key) {
             values[hint] = value
             hint += 1
             return
@@ -130,14 +131,14 @@ public struct ScriptObject: Sendable, Sequence {
         }
         keys.append(key)
         values.append(value)
-        if index != nil { index![key] = keys.count - 1 } else if keys.count > ScriptObject.indexThreshold { rebuildIndex() }
+        if index != nil { index![UnitKey(key)] = keys.count - 1 } else if keys.count > ScriptObject.indexThreshold { rebuildIndex() }
     }
 
     private mutating func rebuildIndex() {
         guard keys.count > ScriptObject.indexThreshold else { index = nil; return }
-        var built: [String: Int] = [:]
+        var built: [UnitKey: Int] = [:]
         built.reserveCapacity(keys.count)
-        for (at, key) in keys.enumerated() { built[key] = at }
+        for (at, key) in keys.enumerated() { built[UnitKey(key)] = at }
         index = built
     }
 

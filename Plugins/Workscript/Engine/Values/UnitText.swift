@@ -28,3 +28,18 @@ enum UnitText {
     /// `a < b` on strings.
     static func less(_ a: String, _ b: String) -> Bool { a.utf16.lexicographicallyPrecedes(b.utf16) }
 }
+
+/// A string as a key of a JavaScript `Set`, `Map` or object: equal and hashed by code units,
+/// where a Swift `Set<String>` would merge canonically equivalent texts.
+struct UnitKey: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (lhs: UnitKey, rhs: UnitKey) -> Bool { UnitText.equal(lhs.text, rhs.text) }
+
+    func hash(into hasher: inout Hasher) {
+        // Equal UTF-8 is equal UTF-16 (see ``UnitText/equal(_:_:)``).
+        for byte in text.utf8 { hasher.combine(byte) }
+    }
+}

@@ -159,14 +159,14 @@ public struct ArrayUtilitiesNode: WorkflowNode {
     }
 
     static func unique(_ array: [ScriptValue]) -> [ScriptValue] {
-        var seen = Set<String>()
-        return array.filter { seen.insert(comparisonKey($0)).inserted }
+        var seen = Set<UnitKey>()
+        return array.filter { seen.insert(UnitKey(comparisonKey($0))).inserted }
     }
 
     /// Keeps non-objects; objects by the `===` identity of the value at `by` (a `Set` of raw
     /// values upstream, so object values are all distinct and `NaN` matches `NaN`).
     static func unique(_ array: [ScriptValue], by path: ScriptValue) throws(CaughtScriptError) -> [ScriptValue] {
-        var seen = Set<String>()
+        var seen = Set<UnitKey>()
         var out: [ScriptValue] = []
         for item in array {
             guard item.typeOf == "object", !item.isNullish else { out.append(item); continue }
@@ -180,7 +180,7 @@ public struct ArrayUtilitiesNode: WorkflowNode {
             case .null: key = "null"
             case .undefined: key = "undefined"
             }
-            if let key, !seen.insert(key).inserted { continue }
+            if let key, !seen.insert(UnitKey(key)).inserted { continue }
             out.append(item)
         }
         return out

@@ -28,7 +28,7 @@ extension DatasetJoin {
                 places[key] = origin(second: false, index, key)
                 enriched[key] = current(value, places[key]!)
             }
-            for match in map[try Self.key(row, fields1)] ?? [] {
+            for match in map[UnitKey(try Self.key(row, fields1))] ?? [] {
                 let added = pick2.isTruthy ? try Self.pick(second[match], pick2) : second[match]
                 if added.isNullish { throw .typeError("Object.entries requires that input parameter not be null or undefined") }
                 for (key, raw) in ItemAccess.spread(added) {

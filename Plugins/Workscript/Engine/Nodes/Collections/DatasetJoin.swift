@@ -21,9 +21,9 @@ struct DatasetJoin {
     }
 
     /// `input2`'s row indices by key.
-    func groups() throws(CaughtScriptError) -> [String: [Int]] {
-        var map: [String: [Int]] = [:]
-        for (index, row) in second.enumerated() { map[try Self.key(row, fields2), default: []].append(index) }
+    func groups() throws(CaughtScriptError) -> [UnitKey: [Int]] {
+        var map: [UnitKey: [Int]] = [:]
+        for (index, row) in second.enumerated() { map[UnitKey(try Self.key(row, fields2)), default: []].append(index) }
         return map
     }
 
@@ -31,7 +31,7 @@ struct DatasetJoin {
         let map = try groups()
         var out: [ScriptValue] = []
         for row in first {
-            for match in map[try Self.key(row, fields1)] ?? [] {
+            for match in map[UnitKey(try Self.key(row, fields1))] ?? [] {
                 var merged = ItemAccess.spread(pick1.isTruthy ? try Self.pick(row, pick1) : row)
                 merged.merge(ItemAccess.spread(pick2.isTruthy ? try Self.pick(second[match], pick2) : second[match]))
                 out.append(.object(merged))
@@ -43,7 +43,7 @@ struct DatasetJoin {
     func keepNonMatches(_ pick1: ScriptValue) throws(CaughtScriptError) -> [ScriptValue] {
         let map = try groups()
         var out: [ScriptValue] = []
-        for row in first where map[try Self.key(row, fields1)] == nil {
+        for row in first where map[UnitKey(try Self.key(row, fields1))] == nil {
             out.append(pick1.isTruthy ? try Self.pick(row, pick1) : row)
         }
         return out
@@ -52,7 +52,7 @@ struct DatasetJoin {
     func matchCount() throws(CaughtScriptError) -> Int {
         let map = try groups()
         var count = 0
-        for row in first where map[try Self.key(row, fields1)] != nil { count += 1 }
+        for row in first where map[UnitKey(try Self.key(row, fields1))] != nil { count += 1 }
         return count
     }
 

@@ -76,10 +76,10 @@ public struct RemoveDuplicatesNode: WorkflowNode {
                 let stored = ScriptAccess.get(context.state["_deduplicationHistory"], historyKey)
                 history = stored.isTruthy ? try ItemAccess.iterate(stored) : []
             }
-            var seen = Set<String>()
-            for earlier in history { seen.insert(try Self.hash(earlier, comparison)) }
+            var seen = Set<UnitKey>()
+            for earlier in history { seen.insert(UnitKey(try Self.hash(earlier, comparison))) }
             for item in items {
-                let hash = try Self.hash(item, comparison)
+                let hash = UnitKey(try Self.hash(item, comparison))
                 if seen.contains(hash) {
                     discarded.append(item)
                 } else {

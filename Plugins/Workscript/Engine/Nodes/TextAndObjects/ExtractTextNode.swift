@@ -151,10 +151,10 @@ public struct ExtractTextNode: WorkflowNode {
         }
         let regex = try predefined(type)
         var unique: [String] = []
-        var seen: Set<String> = []
+        var seen: Set<UnitKey> = []
         for match in try loop(regex, text, stopWhenNotGlobal: false) {
             let value = JSText.string(text[match.range])
-            if seen.insert(value).inserted { unique.append(value) }
+            if seen.insert(UnitKey(value)).inserted { unique.append(value) }
         }
         return (.array(unique.map { .string($0) }), unique.count)
     }

@@ -94,7 +94,7 @@ public struct SummarizeNode: WorkflowNode {
         }
         let names = try JSTypeError.iterate(splitBy)
         var keys: [String] = []
-        var members: [String: [ScriptValue]] = [:]
+        var members: [UnitKey: [ScriptValue]] = [:]
         nextItem: for item in items {
             var parts: [String] = []
             for name in names {
@@ -107,12 +107,12 @@ public struct SummarizeNode: WorkflowNode {
                 }
             }
             let key = parts.joined(separator: "::")
-            if members[key] == nil { keys.append(key) }
-            members[key, default: []].append(item)
+            if members[UnitKey(key)] == nil { keys.append(key) }
+            members[UnitKey(key), default: []].append(item)
         }
         var rows: [ScriptValue] = []
         for key in keys {
-            var row = try aggregate(members[key]!, fields, plainKeys: plainKeys)
+            var row = try aggregate(members[UnitKey(key)]!, fields, plainKeys: plainKeys)
             let parts = JSText.split(key, by: "::")
             for (i, name) in names.enumerated() {
                 row[name.jsString] = i < parts.count ? (parts[i] == "__null__" ? .null : .string(parts[i])) : .undefined
