@@ -159,8 +159,11 @@ enum HostAPI {
                 let run: @Sendable (any SQLDatabase) async throws -> [[(name: String, value: ColumnValue)]] = { sql in
                     try await sql.raw(query).all().map(PluginSQL.columns)
                 }
+                // The tenant setting is transaction-local, so a tenant's query runs in one. Without
+                // a tenant the one statement db_query allows is atomic by itself: no BEGIN and
+                // COMMIT round trips around it.
                 if let tenant { return try await database.tenantTransaction(tenant: tenant, run) }
-                return try await database.transaction(run)
+                return try await run(database.sql)
             }
         } catch {
             context.logger.warning("plugin query failed", metadata: ["error": "\(DatabaseError.describe(error))"])

@@ -34,11 +34,12 @@
  *   - init runs on the host's loading thread, one plugin after another, before any other call
  *     into the plugin. The register_* functions may be called only there, on that thread.
  *   - Handlers, hooks and deinit run on a pool of worker threads shared by every shared-object
- *     plugin (PLINTH_PLUGIN_THREADS in the process environment, default 4); a handler waiting in
- *     db_query or emit_event holds one of them. Without PLINTH_PLUGIN_THREAD_SAFE the host holds
- *     one lock per plugin around every handler, hook and deinit call (inline handlers included),
- *     so no two overlap and a /ready poll waits for a running request; with it, any of them may
- *     run at the same time on several threads, and the plugin guards its own state.
+ *     plugin (PLINTH_PLUGIN_THREADS in the process environment, default four per core); a
+ *     handler waiting in db_query or emit_event holds one of them. Without
+ *     PLINTH_PLUGIN_THREAD_SAFE the host holds one lock per plugin around every handler, hook
+ *     and deinit call (inline handlers included), so no two overlap and a /ready poll waits for
+ *     a running request; with it, any of them may run at the same time on several threads, and
+ *     the plugin guards its own state.
  *   - Host functions may be called from any thread, threads the plugin started included, while
  *     the pointers they get are valid: a plinth_call, plinth_response, plinth_error or
  *     plinth_row only until the call into the plugin that handed it out returns; ctx (for
